@@ -44,7 +44,7 @@ class ArticleStep(str, enum.Enum):
     RESET_ONEDRIVE = "reset-onedrive"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         """The step as a person reads it in the report."""
         return _STEP_TITLES[self]
 

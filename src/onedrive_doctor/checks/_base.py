@@ -27,13 +27,16 @@ DOC_SECTIONS = (
     "References",
 )
 
-_SECTION_RE = re.compile(r"^(%s):\s*$" % "|".join(re.escape(s) for s in DOC_SECTIONS), re.M)
+_SECTION_RE = re.compile(r"^(" + "|".join(re.escape(s) for s in DOC_SECTIONS) + r"):\s*$", re.M)
 
 
 @dataclass(frozen=True)
 class Check:
-    """A catalogue entry: stable ID and name (spec/checks.md), default severity, article step,
-    and the pure function that turns evidence into an outcome."""
+    """A catalogue entry of spec/checks.md.
+
+    Stable ID and name, default severity, article step, and the pure function that turns
+    evidence into an outcome.
+    """
 
     id: str
     name: str

@@ -1,0 +1,351 @@
+"""The command line (spec/cli.md). The only module that calls ``sys.exit``.
+
+Imports of the heavy modules happen inside the commands so that ``--help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from .probes.connectivity import NetworkOptions
+    from .report import Report
+
+__all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+
+EXIT_OK = 0  # nothing failed
+EXIT_FAIL = 1  # at least one check failed with severity error
+EXIT_USAGE = 2  # the command line is wrong
+EXIT_INPUT = 3  # the input could not be read or the run could not start
+
+_COMMANDS = ("diagnose", "collect", "analyze", "checks")
+
+
+def _fatal(message: str, code: int = EXIT_INPUT) -> NoReturn:
+    print(f"onedrive-doctor: error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+def _progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---- argument parsing ---------------------------------------------------------------------
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds: {text!r}")
+    return value
+
+
+def _resolve_entry(text: str) -> tuple[str, int, str]:
+    host, sep1, rest = text.partition(":")
+    port, sep2, address = rest.partition(":")
+    if not (sep1 and sep2 and host and port.isdigit() and address):
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT:ADDRESS, got {text!r}")
+    address = address[1:-1] if address.startswith("[") and address.endswith("]") else address
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ADDRESS must be an IP address in {text!r}") from None
+    return host.lower(), int(port), address
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    from .endpoints import parse_host_port
+
+    try:
+        return parse_host_port(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _dns_server(text: str) -> tuple[str, int]:
+    from .endpoints import parse_host_port
+
+    try:
+        return parse_host_port(text, default_port=53)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _add_network_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("network options")
+    group.add_argument(
+        "--resolve",
+        action="append",
+        default=[],
+        type=_resolve_entry,
+        metavar="HOST:PORT:ADDRESS",
+        help="connect to ADDRESS for HOST:PORT, keeping HOST as SNI and Host "
+        "header (as in curl; repeatable)",
+    )
+    group.add_argument(
+        "--ca-file",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="extra issuers to treat as legitimate (repeatable)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=_positive_float,
+        default=5.0,
+        metavar="SECONDS",
+        help="timeout of each network operation (default 5)",
+    )
+    group.add_argument(
+        "--budget",
+        type=_positive_float,
+        default=8.0,
+        metavar="SECONDS",
+        help="time budget of all network probes together (default 8)",
+    )
+    group.add_argument(
+        "--endpoint",
+        action="append",
+        default=[],
+        type=_host_port,
+        metavar="HOST[:PORT]",
+        help="probe these endpoints instead of the built-in catalogue (repeatable)",
+    )
+    group.add_argument(
+        "--probe-url",
+        metavar="URL",
+        help="connectivity probe URL (default: Windows' NCSI URL, "
+        "http://www.msftconnecttest.com/connecttest.txt)",
+    )
+    group.add_argument(
+        "--dns-server",
+        type=_dns_server,
+        metavar="ADDRESS[:PORT]",
+        help="resolve names with this DNS server instead of the system resolver",
+    )
+    group.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="use this HTTP proxy (http://[user:pass@]host:port) instead of the configured ones",
+    )
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("report options")
+    group.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default text)"
+    )
+    group.add_argument(
+        "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    group.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colours in the text report (default auto: when stdout is a terminal)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    parser = argparse.ArgumentParser(
+        prog="onedrive-doctor",
+        description="Finds out why OneDrive says 'Error 0x8004de40: having trouble connecting to "
+        "the cloud', following Microsoft's article step by step.",
+        epilog="Exit codes: 0 nothing failed; 1 a check failed (severity error); 2 usage error; "
+        "3 the input could not be read or the run could not start.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    diagnose = sub.add_parser(
+        "diagnose", help="collect on this PC, analyze, print the report (the default command)"
+    )
+    _add_network_options(diagnose)
+    _add_report_options(diagnose)
+    diagnose.add_argument("--save-bundle", metavar="DIR", help="keep the collected bundle in DIR")
+    diagnose.add_argument(
+        "--no-network",
+        action="store_true",
+        help="skip the network probes (the NET checks report unknown)",
+    )
+
+    collect = sub.add_parser(
+        "collect", help="write a bundle (spec/bundle.md) for analysis elsewhere"
+    )
+    collect.add_argument(
+        "-o", "--output", required=True, metavar="DIR", help="bundle folder to write"
+    )
+    collect.add_argument("--no-network", action="store_true", help="skip the network probes")
+    _add_network_options(collect)
+
+    analyze = sub.add_parser("analyze", help="run every check on a bundle (folder or .zip)")
+    analyze.add_argument("bundle", metavar="BUNDLE", help="bundle folder or .zip")
+    _add_report_options(analyze)
+
+    checks = sub.add_parser("checks", help="list the check catalogue, or explain one check")
+    checks.add_argument("check_id", nargs="?", metavar="ID", help="a check ID, e.g. NET001")
+    return parser
+
+
+# ---- commands -----------------------------------------------------------------------------
+
+
+def _network_options(args: argparse.Namespace) -> NetworkOptions:
+    from .endpoints import REQUIRED_ENDPOINTS, Endpoint
+    from .probes.connectivity import NetworkOptions
+
+    for path in args.ca_file:
+        if not Path(path).is_file():
+            _fatal(f"--ca-file {path}: no such file")
+    if args.proxy:
+        from .probes._proxy import parse_proxy
+
+        try:
+            parse_proxy(args.proxy, "--proxy")
+        except ValueError as exc:
+            _fatal(f"--proxy: {exc}", EXIT_USAGE)
+    if args.probe_url and not args.probe_url.startswith(("http://", "https://")):
+        _fatal(f"--probe-url must be an http:// or https:// URL: {args.probe_url}", EXIT_USAGE)
+    endpoints = tuple(Endpoint(host, port) for host, port in args.endpoint) or REQUIRED_ENDPOINTS
+    defaults = NetworkOptions()
+    return NetworkOptions(
+        timeout=args.timeout,
+        budget=args.budget,
+        resolve={(host, port): address for host, port, address in args.resolve},
+        ca_files=tuple(args.ca_file),
+        probe_url=args.probe_url or defaults.probe_url,
+        endpoints=endpoints,
+        dns_server=args.dns_server,
+        proxy=args.proxy,
+    )
+
+
+def _write_report(report: Report, args: argparse.Namespace) -> None:
+    from .report import render_json, render_text
+
+    if args.format == "json":
+        text = render_json(report)
+    else:
+        color = args.color == "always" or (
+            args.color == "auto"
+            and not args.output
+            and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
+        )
+        text = render_text(report, color=color)
+    if args.output and args.output != "-":
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _analyze_path(path: str) -> Report:
+    from .analysis import analyze_bundle
+    from .errors import InputError
+
+    try:
+        return analyze_bundle(path)
+    except InputError as exc:
+        _fatal(str(exc))
+
+
+def _cmd_analyze(args: argparse.Namespace) -> int:
+    report = _analyze_path(args.bundle)
+    _write_report(report, args)
+    return report.exit_code
+
+
+def _cmd_collect(args: argparse.Namespace) -> int:
+    from .collect import collect_bundle
+    from .errors import InputError
+
+    opts = None if args.no_network else _network_options(args)
+    try:
+        collect_bundle(args.output, opts, progress=_progress)
+    except InputError as exc:
+        _fatal(str(exc))
+    _progress(f"Bundle written to {args.output}")
+    return EXIT_OK
+
+
+def _cmd_diagnose(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .collect import collect_bundle
+    from .errors import InputError
+
+    opts = None if args.no_network else _network_options(args)
+    with tempfile.TemporaryDirectory(prefix="onedrive-doctor-") as scratch:
+        target = args.save_bundle or scratch
+        try:
+            collect_bundle(target, opts, progress=_progress)
+        except InputError as exc:
+            _fatal(str(exc))
+        report = _analyze_path(target)
+    _write_report(report, args)
+    return report.exit_code
+
+
+def _cmd_checks(args: argparse.Namespace) -> int:
+    from .checks import REGISTRY
+
+    if not args.check_id:
+        for check in REGISTRY.values():
+            print(f"{check.id}  {check.name:<36} {check.severity.value:<8} {check.summary}")
+        return EXIT_OK
+    found = REGISTRY.get(args.check_id.strip().upper())
+    if found is None:
+        _fatal(f"no check {args.check_id!r}; `onedrive-doctor checks` lists them", EXIT_USAGE)
+    check = found
+    print(
+        f"{check.id} {check.name} (severity {check.severity.value}; "
+        f"article step: {check.step.label})"
+    )
+    print(check.summary)
+    for title, body in check.sections().items():
+        print(f"\n{title}:")
+        for line in body.splitlines():
+            print(f"  {line.strip()}" if line.strip() else "")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point of ``onedrive-doctor`` and ``python -m onedrive_doctor``."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not arguments or (
+        arguments[0] not in _COMMANDS
+        and arguments[0].startswith("-")
+        and arguments[0] not in ("-h", "--help", "--version")
+    ):
+        arguments.insert(0, "diagnose")
+    args = build_parser().parse_args(arguments)
+    handlers = {
+        "diagnose": _cmd_diagnose,
+        "collect": _cmd_collect,
+        "analyze": _cmd_analyze,
+        "checks": _cmd_checks,
+    }
+    try:
+        code = handlers[args.command](args)
+    except KeyboardInterrupt:
+        _fatal("interrupted", 130)
+    except BrokenPipeError:
+        code = EXIT_OK
+    sys.exit(code)

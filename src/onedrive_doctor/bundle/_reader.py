@@ -1,0 +1,93 @@
+"""Reading a bundle from a folder or a .zip, with limits so a hostile archive cannot hurt."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..errors import BundleError
+
+__all__ = ["MAX_FILE_BYTES", "Bundle", "open_bundle"]
+
+# No file a PC produces for us comes near this; it keeps a zip bomb from filling memory.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+_MAX_FILES = 2000
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The files of one bundle, by their POSIX path inside it (``registry/schannel.reg``)."""
+
+    origin: str
+    files: dict[str, bytes]
+
+    def names(self, prefix: str = "") -> list[str]:
+        """File names below ``prefix``, sorted."""
+        return sorted(name for name in self.files if name.startswith(prefix))
+
+    def get(self, name: str) -> bytes | None:
+        """The bytes of one file, or ``None`` when the bundle does not have it."""
+        return self.files.get(name)
+
+
+def open_bundle(path: str | Path) -> Bundle:
+    """Read every file of the bundle at ``path`` (folder or .zip); raises ``BundleError``."""
+    target = Path(path)
+    if not target.exists():
+        raise BundleError("no such file or directory", source=str(target))
+    if target.is_dir():
+        return Bundle(str(target), _read_folder(target))
+    if zipfile.is_zipfile(target):
+        return Bundle(str(target), _read_zip(target))
+    raise BundleError(
+        "not a bundle: expected a folder or a .zip of one (see spec/bundle.md)", source=str(target)
+    )
+
+
+def _read_folder(root: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    try:
+        for item in sorted(root.rglob("*")):
+            if not item.is_file():
+                continue
+            if len(files) >= _MAX_FILES:
+                raise BundleError(f"more than {_MAX_FILES} files", source=str(root))
+            if item.stat().st_size > MAX_FILE_BYTES:
+                raise BundleError(f"file larger than {MAX_FILE_BYTES} bytes", source=str(item))
+            files[item.relative_to(root).as_posix()] = item.read_bytes()
+    except OSError as exc:
+        raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(root)) from exc
+    return files
+
+
+def _read_zip(archive: Path) -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            members = [info for info in zf.infolist() if not info.is_dir()]
+            if len(members) > _MAX_FILES:
+                raise BundleError(f"more than {_MAX_FILES} files", source=str(archive))
+            for info in members:
+                name = PurePosixPath(info.filename.replace("\\", "/"))
+                if name.is_absolute() or ".." in name.parts:
+                    raise BundleError(f"unsafe path in archive: {info.filename}", str(archive))
+                if info.file_size > MAX_FILE_BYTES:
+                    raise BundleError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
+                with zf.open(info) as member:
+                    data = member.read(MAX_FILE_BYTES + 1)
+                if len(data) > MAX_FILE_BYTES:
+                    raise BundleError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
+                files[str(name)] = data
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+        raise BundleError(f"broken or truncated .zip: {exc}", source=str(archive)) from exc
+    return _strip_common_folder(files)
+
+
+def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:
+    """A zip of the bundle folder holds ``NAME/manifest.json``: drop that one shared folder."""
+    tops = {name.split("/", 1)[0] for name in files}
+    if len(tops) == 1 and all("/" in name for name in files):
+        top = tops.pop() + "/"
+        return {name[len(top) :]: data for name, data in files.items()}
+    return files

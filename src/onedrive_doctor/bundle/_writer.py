@@ -1,0 +1,45 @@
+"""Writing a bundle folder; ``manifest.json`` is written last and lists what was written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ._manifest import new_manifest
+
+__all__ = ["BundleWriter"]
+
+
+class BundleWriter:
+    """Collects files into a bundle folder (created if missing)."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self._written: list[str] = []
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create the bundle folder: {exc}", str(self.root)) from exc
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write one file, ``name`` being its POSIX path inside the bundle."""
+        path = self.root / name
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from exc
+        if name not in self._written:
+            self._written.append(name)
+
+    def write_json(self, name: str, value: Any) -> None:
+        """Write one JSON file, indented for people who open it."""
+        self.write(name, (json.dumps(value, indent=2, sort_keys=False) + "\n").encode())
+
+    def finish(self, redacted: bool = False, network: bool = True) -> dict[str, Any]:
+        """Write ``manifest.json`` and return it."""
+        manifest = new_manifest(self._written, redacted, network)
+        self.write_json("manifest.json", manifest)
+        return manifest

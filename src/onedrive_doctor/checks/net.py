@@ -1,0 +1,533 @@
+"""NET: connectivity, the article's first step ("verify that you are connected to the internet")."""
+
+from __future__ import annotations
+
+import statistics
+
+from .._attempt import AttemptStatus, ProbeAttempt
+from .._model import Fix, Outcome
+from ..evidence import Evidence, NetworkEvidence
+from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
+from ._pending import not_windows
+
+__all__ = [
+    "captive_portal",
+    "clock_skew",
+    "dns_failure",
+    "endpoint_unreachable",
+    "internet_unreachable",
+    "proxy_failure",
+    "proxy_mismatch",
+]
+
+# NET006: Kerberos and Entra ID tokens tolerate five minutes of clock difference.
+MAX_SKEW_S = 300
+
+_WIFI_HELP = "https://go.microsoft.com/fwlink/?linkid=871051"
+
+
+def _network(ev: Evidence) -> NetworkEvidence | Outcome:
+    if ev.network is not None:
+        return ev.network
+    problem = ev.problem("probes.json")
+    if problem:
+        return Outcome.unknown(f"unreadable evidence: {problem}")
+    return Outcome.unknown(
+        "no network probes in this bundle (collected with --no-network, or analysed offline)"
+    )
+
+
+def _failed(attempts: list[ProbeAttempt]) -> list[ProbeAttempt]:
+    return [a for a in attempts if a.status in (AttemptStatus.FAILED, AttemptStatus.TIMEOUT)]
+
+
+def _why(attempt: ProbeAttempt) -> str:
+    via = f" via proxy {attempt.via}" if attempt.via else ""
+    return f"{attempt.target}{via}: {attempt.error or attempt.status.value}"
+
+
+def internet_unreachable(ev: Evidence) -> Outcome:
+    """The PC has no working internet connection.
+
+    What it checks:
+        Whether the connectivity probe (an HTTP GET of Windows' NCSI URL
+        http://www.msftconnecttest.com/connecttest.txt, as Windows itself does) gets any answer,
+        and whether any required sign-in endpoint can be reached over TCP 443.
+    Why it matters:
+        Error 0x8004de40 means OneDrive cannot reach the cloud. The article's first step is to
+        verify the PC is online; with no connection no other fix can help.
+    Evidence:
+        probes.json: the `ncsi` attempt and the `tcp` / `https` attempts to the required
+        endpoints (login.microsoftonline.com, login.live.com, ...), with their errors.
+    Fix:
+        Connect the PC to a working network (Wi-Fi, cable, VPN), then sign in to OneDrive again.
+        Windows' "Fix Wi-Fi connection issues" guide walks through the usual causes.
+    Fix safety:
+        Manual: only a person can connect the PC to a network.
+
+    References:
+        - Error 0x8004de40 when signing in to OneDrive (Microsoft Learn):
+          https://learn.microsoft.com/troubleshoot/sharepoint/sync/error-0x8004de40-in-onedrive
+        - NCSI active probe, KB 4494446: https://learn.microsoft.com/troubleshoot/windows-client/networking/internet-explorer-edge-open-connect-corporate-public-network
+        - Fix Wi-Fi connection issues in Windows: https://go.microsoft.com/fwlink/?linkid=871051
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    ncsi = net.of("ncsi")
+    reached = [a for a in net.of("tcp") if a.ok]
+    if not ncsi and not net.of("tcp") and not net.of("dns"):
+        return Outcome.unknown("the bundle's probes.json has no connectivity probe")
+    answered = [a for a in ncsi if a.ok]
+    if answered or reached:
+        parts = []
+        if answered:
+            parts.append(f"the connectivity probe {answered[0].target} answered")
+        if reached:
+            parts.append(f"{len(reached)} required endpoint(s) reachable")
+        return Outcome.passed("; ".join(parts).capitalize() + ".", reachable=len(reached))
+    probe_error = _why(ncsi[0]) if ncsi else "no connectivity probe was run"
+    endpoint_errors = [_why(a) for a in _failed(net.of("tcp")) + _failed(net.of("dns"))]
+    message = (
+        f"No internet connection: the connectivity probe got no answer ({probe_error}) and none "
+        f"of the required endpoints could be reached"
+    )
+    if endpoint_errors:
+        message += f" (e.g. {endpoint_errors[0]})"
+    return Outcome.failed(
+        message + ".",
+        fix=Fix(
+            "Connect this PC to a working network, then sign in to OneDrive again",
+            (
+                "Check the network cable or Wi-Fi connection, and that the network itself works"
+                " (open any website).",
+                "If a VPN is required to reach the internet from this network, connect it.",
+                f"Follow Windows' guide to fixing connection problems: {_WIFI_HELP}",
+            ),
+        ),
+        probe=probe_error,
+        endpoint_errors=endpoint_errors[:10],
+    )
+
+
+def captive_portal(ev: Evidence) -> Outcome:
+    """The network answers the connectivity probe with something else: a captive portal.
+
+    What it checks:
+        Whether Windows' NCSI probe URL returns its expected body ("Microsoft Connect Test")
+        or, instead, a redirect or another page, as hotel, guest and airport Wi-Fi portals do.
+    Why it matters:
+        Behind a portal every HTTPS connection to Microsoft's sign-in service is intercepted or
+        dropped until someone signs in to the portal, so OneDrive reports 0x8004de40.
+    Evidence:
+        probes.json: the `ncsi` attempt's HTTP status, Location header and body excerpt.
+    Fix:
+        Open a browser, sign in to (or accept the terms of) the network's portal, or use another
+        network. On a corporate network, ask the network team to let *.msftconnecttest.com
+        through unchanged on port 80.
+    Fix safety:
+        Manual: signing in to a portal is a person's decision.
+
+    References:
+        - NCSI active probe, KB 4494446: https://learn.microsoft.com/troubleshoot/windows-client/networking/internet-explorer-edge-open-connect-corporate-public-network
+        - NCSI FAQ: https://learn.microsoft.com/windows-server/networking/ncsi/ncsi-frequently-asked-questions
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    answered = [a for a in net.of("ncsi") if a.ok]
+    if not answered:
+        return Outcome.unknown(
+            "the connectivity probe got no answer, so a captive portal cannot be told apart"
+        )
+    probe = answered[0]
+    status = probe.result.get("http_status")
+    location = probe.result.get("location")
+    if probe.result.get("matched"):
+        return Outcome.passed(
+            f"The connectivity probe {probe.target} returned {net.expected_body!r}.",
+            http_status=status,
+        )
+    if isinstance(status, int) and 300 <= status < 400:
+        seen = f"a redirect (HTTP {status}) to {location or 'an unnamed location'}"
+    else:
+        excerpt = str(probe.result.get("body_excerpt", ""))[:80].strip()
+        seen = f"HTTP {status} with other content ({excerpt!r})"
+    return Outcome.failed(
+        f"The network intercepts web traffic: the connectivity probe {probe.target} got {seen} "
+        f"instead of {net.expected_body!r}, as a captive portal does.",
+        fix=Fix(
+            "Sign in to the network's portal page, or use another network",
+            (
+                "Open a browser and go to any http:// web page; the portal's sign-in page appears.",
+                "Sign in or accept its terms, then sign in to OneDrive again.",
+                "On a corporate network: let *.msftconnecttest.com and *.msftncsi.com through on "
+                "port 80 unchanged.",
+            ),
+        ),
+        http_status=status,
+        location=location,
+        body_excerpt=probe.result.get("body_excerpt"),
+    )
+
+
+def dns_failure(ev: Evidence) -> Outcome:
+    """A required endpoint's name does not resolve.
+
+    What it checks:
+        That each required endpoint (login.microsoftonline.com, login.live.com,
+        enterpriseregistration.windows.net, ...) resolves to an address with the PC's resolver.
+        Names reached through a proxy are resolved by the proxy and are not counted.
+    Why it matters:
+        Without an address OneDrive cannot even start a connection; a DNS server that answers
+        NXDOMAIN or SERVFAIL for Microsoft's names (filtering, a broken forwarder, a VPN's DNS)
+        looks to the user exactly like 0x8004de40.
+    Evidence:
+        probes.json: the `dns` attempts, with the name, the resolver and the answer code
+        (NXDOMAIN, SERVFAIL, NOANSWER, TIMEOUT).
+    Fix:
+        Check the PC's DNS servers (`ipconfig /all`, `Resolve-DnsName login.microsoftonline.com`),
+        flush the cache (`ipconfig /flushdns`), and have the DNS administrator allow the
+        Microsoft 365 and OneDrive names.
+    Fix safety:
+        Manual, except flushing the DNS cache, which is harmless; DNS servers are the network
+        team's setting.
+
+    References:
+        - Microsoft 365 URLs and IP address ranges: https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges
+        - Required URLs and ports for OneDrive: https://learn.microsoft.com/sharepoint/required-urls-and-ports
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    lookups = net.of("dns")
+    if not lookups:
+        return Outcome.unknown("the bundle's probes.json has no DNS probe")
+    failed = _failed(lookups)
+    if not failed:
+        done = [a for a in lookups if a.ok]
+        return Outcome.passed(
+            f"All {len(done)} required names resolved"
+            + (
+                f" ({len(lookups) - len(done)} resolved by a proxy)."
+                if len(done) < len(lookups)
+                else "."
+            ),
+        )
+    names = [a.target for a in failed]
+    first = failed[0]
+    resolver = first.result.get("resolver", "the system resolver")
+    return Outcome.failed(
+        f"{len(failed)} required name(s) do not resolve: {first.target} "
+        f"({first.result.get('rcode', first.status.value)} from {resolver})"
+        + (f", and {', '.join(names[1:4])}" if len(names) > 1 else "")
+        + (f" and {len(names) - 4} more." if len(names) > 4 else "."),
+        fix=Fix(
+            "Make the PC's DNS resolve Microsoft's sign-in names",
+            (
+                "Run `ipconfig /flushdns`, then `Resolve-DnsName login.microsoftonline.com`.",
+                "Check the DNS servers in `ipconfig /all`; on a VPN, check its DNS settings.",
+                "Ask the DNS administrator to allow the Microsoft 365 and OneDrive endpoints.",
+            ),
+        ),
+        failures=[
+            {
+                "name": a.target,
+                "rcode": a.result.get("rcode"),
+                "resolver": a.result.get("resolver"),
+                "error": a.error,
+            }
+            for a in failed
+        ],
+    )
+
+
+def endpoint_unreachable(ev: Evidence) -> Outcome:
+    """A required endpoint cannot be reached on TCP port 443.
+
+    What it checks:
+        A TCP connection (directly, or a CONNECT tunnel through the proxy in force) to port 443
+        of every required endpoint whose name resolved.
+    Why it matters:
+        A firewall, a blocked IP range or a proxy that refuses the tunnel stops sign-in even when
+        browsing works: the endpoints must be reachable from this PC, not just "the internet".
+    Evidence:
+        probes.json: the `tcp` attempts, with the address or proxy used and the error.
+    Fix:
+        Allow outbound TCP 443 to the Microsoft 365 "Allow" and "Optimize" endpoints and to the
+        OneDrive URLs in the firewall and the proxy; test with
+        `Test-NetConnection login.microsoftonline.com -Port 443`.
+    Fix safety:
+        Manual: firewall and proxy rules are the network team's.
+
+    References:
+        - Microsoft 365 network connectivity principles: https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-network-connectivity-principles
+        - Microsoft 365 URLs and IP address ranges: https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    attempts = net.of("tcp")
+    if not attempts:
+        return Outcome.unknown(
+            "no TCP probe ran (none of the required names resolved, or the probes were skipped)"
+        )
+    failed = _failed(attempts) + [a for a in attempts if a.status is AttemptStatus.ERROR]
+    if not failed:
+        return Outcome.passed(
+            f"All {len(attempts)} probed endpoints accept TCP connections on 443."
+        )
+    return Outcome.failed(
+        f"{len(failed)} of {len(attempts)} required endpoint(s) cannot be reached: "
+        + "; ".join(_why(a) for a in failed[:3])
+        + ("; ..." if len(failed) > 3 else "")
+        + ".",
+        fix=Fix(
+            "Allow outbound HTTPS (TCP 443) to the Microsoft 365 and OneDrive endpoints",
+            (
+                "Test from this PC: `Test-NetConnection login.microsoftonline.com -Port 443`.",
+                "Ask the network team to allow the Microsoft 365 'Allow' and 'Optimize' endpoints "
+                "and the OneDrive URLs in the firewall and the proxy.",
+            ),
+        ),
+        unreachable=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in failed],
+    )
+
+
+def proxy_failure(ev: Evidence) -> Outcome:
+    """A configured proxy is unreachable, refuses CONNECT, or demands authentication.
+
+    What it checks:
+        Every proxy the PC is configured with (environment variables; WinINet, i.e. Internet
+        Options; WinHTTP, i.e. `netsh winhttp`; a PAC file's answer): that it accepts a TCP
+        connection and opens a CONNECT tunnel to a sign-in endpoint without asking for
+        credentials; and that a PAC file can be fetched and evaluated.
+    Why it matters:
+        OneDrive's sign-in and device registration run through these proxies. Device
+        registration and token renewal run as SYSTEM and cannot answer a credentials prompt: a
+        proxy that answers 407 breaks them silently.
+    Evidence:
+        probes.json: the `proxy` and `pac` attempts, and `tcp` / `ncsi` attempts made through a
+        proxy, with the proxy's HTTP status and `Proxy-Authenticate` header.
+    Fix:
+        Repair or remove the stale proxy setting (Internet Options > Connections > LAN settings;
+        `netsh winhttp show proxy` / `netsh winhttp reset proxy`), or have the proxy
+        administrator exempt the Microsoft 365 sign-in endpoints from authentication.
+    Fix safety:
+        Needs confirmation: proxy settings are often set by Group Policy; resetting WinHTTP's
+        proxy needs admin rights and changes every service's route.
+
+    References:
+        - Microsoft Entra hybrid join, proxy requirements: https://learn.microsoft.com/entra/identity/devices/how-to-hybrid-join
+        - Using the WinHTTP proxy configuration utility: https://learn.microsoft.com/windows/win32/winhttp/netsh-exe-commands
+        - Microsoft 365 network connectivity principles: https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-network-connectivity-principles
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    proxied = [a for a in net.of("tcp") + net.of("ncsi") if a.via]
+    attempts = net.of("proxy") + net.of("pac") + proxied
+    if not attempts:
+        proxies = net.config.get("proxies")
+        if proxies:
+            return Outcome.unknown("proxies are configured but no proxy probe ran")
+        return Outcome.not_applicable("no proxy is configured (direct connection)")
+    failed = [a for a in attempts if not a.ok and a.status is not AttemptStatus.SKIPPED]
+    if not failed:
+        names = sorted({a.target for a in net.of("proxy")} | {a.via or "" for a in proxied} - {""})
+        return Outcome.passed(
+            f"The configured proxy ({', '.join(names)}) opens tunnels to the sign-in endpoints."
+        )
+    auth = [a for a in failed if a.result.get("auth_required")]
+    first = auth[0] if auth else failed[0]
+    proxy = first.via or first.target
+    if auth:
+        scheme = first.result.get("proxy_authenticate") or "an unnamed scheme"
+        problem = (
+            f"The proxy {proxy} demands authentication (HTTP 407, Proxy-Authenticate: "
+            f"{scheme}): OneDrive's background sign-in and device registration cannot "
+            "answer a credentials prompt."
+        )
+        fix = Fix(
+            "Let the Microsoft 365 sign-in endpoints through the proxy without authentication",
+            (
+                "Ask the proxy administrator to exempt login.microsoftonline.com, "
+                "login.live.com, device.login.microsoftonline.com and "
+                "enterpriseregistration.windows.net from proxy authentication, or to accept the "
+                "computer account's silent (Kerberos/NTLM) authentication.",
+            ),
+        )
+    else:
+        problem = f"The configured proxy does not work: {_why(first)}."
+        fix = Fix(
+            "Repair or remove the broken proxy setting",
+            (
+                "Check Internet Options > Connections > LAN settings, and `netsh winhttp show "
+                "proxy` in an elevated prompt.",
+                "If the proxy is no longer used, remove it (`netsh winhttp reset proxy`); if it "
+                "is, ask its administrator why it refuses connections.",
+            ),
+            safety="needs-confirmation",
+            needs_admin=True,
+        )
+    return Outcome.failed(
+        problem,
+        fix=fix,
+        failures=[
+            {
+                "probe": a.probe,
+                "target": a.target,
+                "via": a.via,
+                "error": a.error,
+                "proxy_status": a.result.get("proxy_status"),
+            }
+            for a in failed
+        ],
+    )
+
+
+def clock_skew(ev: Evidence) -> Outcome:
+    """The PC's clock differs from Microsoft's servers by more than five minutes.
+
+    What it checks:
+        The difference between the local clock and the `Date` header of the required
+        endpoints' HTTPS answers (median over the endpoints that answered).
+    Why it matters:
+        Sign-in tokens and Kerberos tickets carry validity times; a clock off by more than five
+        minutes makes tokens look expired or not yet valid, and certificate checks fail.
+    Evidence:
+        probes.json: `https` attempts with `date_header`, `local_time` and `skew_s`.
+    Fix:
+        Turn on "Set time automatically" (Settings > Time & language), or resynchronise from an
+        elevated prompt: `w32tm /resync`. On a domain, the PC takes its time from the domain
+        controllers; check them if several PCs drift.
+    Fix safety:
+        Needs confirmation: changing the clock needs admin rights and affects every program.
+
+    References:
+        - Maximum tolerance for computer clock synchronization (Kerberos, 5 minutes): https://learn.microsoft.com/previous-versions/windows/it-pro/windows-10/security/threat-protection/security-policy-settings/maximum-tolerance-for-computer-clock-synchronization
+        - W32tm: https://learn.microsoft.com/windows-server/networking/windows-time-service/windows-time-service-tools-and-settings
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    samples = [
+        (a.target, float(a.result["skew_s"]))
+        for a in net.of("https")
+        if isinstance(a.result.get("skew_s"), (int, float))
+    ]
+    if not samples:
+        return Outcome.unknown("no endpoint's HTTP Date header was seen, so the clock is unknown")
+    skew = statistics.median(s for _, s in samples)
+    if abs(skew) <= MAX_SKEW_S:
+        return Outcome.passed(
+            f"The clock agrees with the endpoints within {abs(skew):.0f} s.", skew_s=skew
+        )
+    direction = "behind" if skew > 0 else "ahead of"
+    return Outcome.failed(
+        f"This PC's clock is {_duration(abs(skew))} {direction} Microsoft's servers "
+        f"({samples[0][0]} says {net.of('https')[0].result.get('date_header')}); more than 5 "
+        "minutes breaks sign-in tokens.",
+        fix=Fix(
+            "Set the clock from a time server (w32tm /resync)",
+            (
+                "Settings > Time & language > Date & time: turn on 'Set time automatically', "
+                "then 'Sync now'.",
+                "Or, in an elevated prompt: `w32tm /resync`.",
+            ),
+            safety="needs-confirmation",
+            needs_admin=True,
+        ),
+        skew_s=skew,
+        samples=[{"endpoint": t, "skew_s": s} for t, s in samples],
+    )
+
+
+def _duration(seconds: float) -> str:
+    # The Date header has one-second resolution: above an hour, whole minutes say enough.
+    if seconds >= 3600:
+        hours, minutes = divmod(round(seconds / 60), 60)
+        days, hours = divmod(hours, 24)
+        return f"{days} d {hours} h" if days else f"{hours} h {minutes:02d} min"
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s"
+
+
+def proxy_mismatch(ev: Evidence) -> Outcome:
+    r"""WinHTTP and WinINet (Internet Options) proxy settings disagree.
+
+    What it checks:
+        The user's WinINet proxy (Internet Options: ProxyEnable, ProxyServer, AutoConfigURL)
+        against the machine's WinHTTP default proxy (`netsh winhttp`, the `WinHttpSettings`
+        value), native and WOW6432Node.
+    Why it matters:
+        OneDrive's sign-in window follows Internet Options, but device registration, token
+        renewal and other system services use WinHTTP. When only one of them has the proxy, one
+        half of sign-in works and the other half times out.
+    Evidence:
+        registry: `HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings` and
+        `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Internet Settings\\Connections\\
+        WinHttpSettings` (and the WOW6432Node twin).
+    Fix:
+        Make WinHTTP use the same proxy as Internet Options: elevated
+        `netsh winhttp import proxy source=ie`, or set both by Group Policy (WinHTTP proxy policy
+        on Windows 10 1709 and later), or use a PAC/WPAD configuration both stacks read.
+    Fix safety:
+        Needs confirmation: a machine-wide change that needs admin rights and may be managed by
+        Group Policy.
+
+    References:
+        - Using the WinHTTP proxy configuration utility (WinHTTP proxy is per machine, separate
+          from Internet Explorer's): https://learn.microsoft.com/windows/win32/winhttp/netsh-exe-commands
+        - Microsoft Entra hybrid join, WinHTTP proxy: https://learn.microsoft.com/entra/identity/devices/how-to-hybrid-join
+
+    """
+    other_os = not_windows(ev)
+    if other_os is not None:
+        return other_os
+    problem = ev.problem("registry/")
+    if ev.registry is None:
+        if problem:
+            return Outcome.unknown(f"unreadable evidence: {problem}")
+        return Outcome.unknown("no Windows evidence in this bundle (needs registry/)")
+
+    wininet = wininet_settings(ev.registry)
+    winhttp = winhttp_settings(ev.registry)
+    if wininet is None or not winhttp:
+        missing = "WinINet (HKCU Internet Settings)" if wininet is None else "WinHTTP settings"
+        return Outcome.unknown(f"the registry export lacks the {missing}")
+    user = _describe(wininet)
+    mismatched = [s for s in winhttp if _describe(s) != user]
+    if not mismatched:
+        return Outcome.passed(f"WinINet and WinHTTP agree: {user}.", proxy=user)
+    return Outcome.failed(
+        f"Internet Options use {user}, but WinHTTP ({mismatched[0].stack}) uses "
+        f"{_describe(mismatched[0])}: sign-in in the user's session and the system's device "
+        "registration take different routes.",
+        fix=Fix(
+            "Give WinHTTP the same proxy as Internet Options (netsh winhttp import proxy "
+            "source=ie)",
+            (
+                "In an elevated prompt: `netsh winhttp import proxy source=ie`.",
+                "Where Group Policy sets the proxy, set the WinHTTP proxy policy to match.",
+            ),
+            safety="needs-confirmation",
+            needs_admin=True,
+        ),
+        wininet=user,
+        winhttp={s.stack: _describe(s) for s in winhttp},
+    )
+
+
+def _describe(setting: ProxySetting) -> str:
+    """A comparable one-line description of a proxy setting (PAC URL, proxy, or direct)."""
+    if setting.autoconfig_url:
+        return f"the PAC file {setting.autoconfig_url}"
+    server = setting.proxy_for("https")
+    return f"the proxy {server}" if server else "a direct connection"

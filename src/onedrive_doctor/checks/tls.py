@@ -1,0 +1,177 @@
+"""TLS: the live TLS path from this PC to the sign-in endpoints (article: TLS deprecation)."""
+
+from __future__ import annotations
+
+from .._model import Outcome
+from ..evidence import Evidence
+from ._pending import pending
+
+__all__ = [
+    "client_offer_rejected",
+    "peer_lacks_tls12",
+    "peer_tls_policy",
+    "tls_interception",
+]
+
+
+def client_offer_rejected(ev: Evidence) -> Outcome:
+    r"""Endpoints reject the ClientHello this PC's Windows TLS stack would send.
+
+    What it checks:
+        Rebuilds the ClientHello Schannel would send from this PC's settings (enabled protocol
+        versions under SCHANNEL\Protocols, the effective cipher suite list and order, the
+        enabled ECC curves), replays it to each required endpoint (login.microsoftonline.com,
+        <tenant>-my.sharepoint.com, ...) and fails when the endpoint answers with an alert, a
+        reset or silence instead of a ServerHello. The offer is judged against the AFD policy
+        measured on the endpoint, else against TLSv1.2_2023, and the finding says which.
+
+    Why it matters:
+        Azure Front Door "chooses a cipher suite in the listed order from the cipher suites that
+        the client supports"; with no overlap there is no handshake and OneDrive reports
+        0x8004de40. A Python/OpenSSL probe does not test Schannel, so only a replay of
+        Schannel's own offer proves the local TLS settings, not the network, are to blame.
+
+    Evidence:
+        registry/ (HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL,
+        the policy and local ...\Configuration\SSL\00010002 `Functions` lists),
+        cipher-suites.txt and ecc-curves.txt when present, and the replay results in probes.json.
+
+    Fix:
+        Apply the fix of the SCH / OS finding that explains the rejection: enable the TLS 1.2
+        client (SCH001), put TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and
+        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 on top (SCH002), enable NistP256 / NistP384
+        (SCH006). On Windows 7 / 8 / 8.1 against TLSv1.2_2023 only an OS upgrade helps (OS001).
+
+    Fix safety:
+        This check has no fix of its own. The fixes it points to change machine-wide Schannel
+        settings: they need admin rights, a restart and confirmation.
+
+    References:
+        - Error 0x8004de40 when signing in to OneDrive (Microsoft Learn):
+          https://learn.microsoft.com/troubleshoot/sharepoint/sync/error-0x8004de40-in-onedrive
+        - Azure Front Door TLS policy: https://learn.microsoft.com/azure/frontdoor/tls-policy
+        - Cipher Suites in TLS/SSL (Schannel SSP):
+          https://learn.microsoft.com/windows/win32/secauthn/cipher-suites-in-schannel
+
+    """
+    # Rebuilding the offer needs the Windows TLS settings; a bundle without them cannot say
+    # what Schannel would send, whatever the scan found.
+    return pending(ev, ("registry/",))
+
+
+def tls_interception(ev: Evidence) -> Outcome:
+    r"""Something on the path re-signs the TLS connection to a required endpoint.
+
+    What it checks:
+        The certificate chain each required endpoint (login.microsoftonline.com,
+        enterpriseregistration.windows.net, <tenant>-my.sharepoint.com, ...) presents to the TLS
+        scan, direct and through the proxy. Fails when it does not lead to the expected
+        Microsoft issuers but, e.g., to a corporate inspection CA or an antivirus root.
+
+    Why it matters:
+        Microsoft asks that device.login.microsoftonline.com and
+        enterpriseregistration.windows.net be excluded from TLS break-and-inspect: "Failure to
+        exclude these URLs might cause interference with client certificate authentication,
+        cause issues with device registration, and device-based Conditional Access". Optimize
+        and Allow Microsoft 365 endpoints should bypass TLS decryption altogether. Typical
+        symptoms: 0xcaa82f8f (certificate could not be validated), 0x80072f8f.
+
+    Evidence:
+        probes.json: the TLS scans' certificate chains (subject, issuer) per endpoint and
+        whether a proxy was used. Runs on any OS.
+
+    Fix:
+        Have the network / security team exclude the Microsoft 365 Optimize and Allow
+        endpoints (login.microsoftonline.com, device.login.microsoftonline.com,
+        enterpriseregistration.windows.net, *.sharepoint.com) from TLS inspection on the proxy,
+        firewall or endpoint-security product, or send them direct with a PAC file.
+
+    Fix safety:
+        Manual only: the change is on a device or product this tool does not control. Never
+        "fix" it locally by trusting or removing root certificates.
+
+    References:
+        - Configure Microsoft Entra hybrid join, network requirements:
+          https://learn.microsoft.com/entra/identity/devices/how-to-hybrid-join
+        - Microsoft 365 network connectivity principles:
+          https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-network-connectivity-principles
+        - Troubleshoot Microsoft Entra hybrid joined devices:
+          https://learn.microsoft.com/entra/identity/devices/troubleshoot-hybrid-join-windows-current
+
+    """
+    return pending(ev, ("probes.json",), windows_only=False)
+
+
+def peer_lacks_tls12(ev: Evidence) -> Outcome:
+    r"""Neither TLS 1.2 nor TLS 1.3 is accepted by the TLS peer on the path to an endpoint.
+
+    What it checks:
+        The TLS scan's per-version handshakes to each required endpoint, direct and through the
+        proxy. Fails when TCP connects (TCP failures are NET004) but the peer that answers,
+        the endpoint or a middlebox in front of it, completes no TLS 1.2 and no TLS 1.3
+        handshake.
+
+    Why it matters:
+        Microsoft 365 disabled TLS 1.0 / 1.1 (Worldwide and GCC from 15 October 2020), and
+        Azure Front Door serves TLS 1.2 and 1.3 only ("As of March 1, 2025, TLS 1.0 and 1.1 are
+        not allowed on new Azure Front Door profiles"). A real Microsoft endpoint always speaks
+        TLS 1.2, so a peer that does not is something else: an old inspection proxy, a
+        filtering appliance, or a DNS / hosts-file redirection.
+
+    Evidence:
+        probes.json: handshake result per protocol version, the peer's alert or reset, its
+        certificate, and whether a proxy was used. Runs on any OS.
+
+    Fix:
+        Find the device that terminates TLS (its certificate issuer, see TLS002) and have it
+        upgraded to TLS 1.2 or bypassed for Microsoft 365 endpoints; check the hosts file and
+        DNS for a redirected name.
+
+    Fix safety:
+        Manual only: the peer is outside this PC.
+
+    References:
+        - Disabling TLS 1.0 and 1.1 for Microsoft 365:
+          https://learn.microsoft.com/microsoft-365/compliance/tls-1.0-and-1.1-deprecation-for-office-365
+        - End-to-end TLS with Azure Front Door:
+          https://learn.microsoft.com/azure/frontdoor/end-to-end-tls
+
+    """
+    return pending(ev, ("probes.json",), windows_only=False)
+
+
+def peer_tls_policy(ev: Evidence) -> Outcome:
+    r"""Informational: the TLS versions and suites the peer accepts, and the AFD policy they match.
+
+    What it checks:
+        From the TLS scan: the protocol versions and TLS 1.2 cipher suites each required
+        endpoint accepts, matched against Azure Front Door's predefined policies:
+        TLSv1.2_2023 (TLS 1.3 plus ECDHE_RSA AES GCM only, the current default), TLSv1.2_2022
+        (adds ECDHE_RSA AES CBC SHA384 / SHA256; older tables also RSA and DHE_RSA GCM) and
+        TLSv1.1/1.0_2019 (adds the SHA-1 CBC suites and TLS 1.0 / 1.1). Reported at info level.
+
+    Why it matters:
+        Which policy the OneDrive and sign-in endpoints use is not documented and has changed
+        over time. SCH002, SCH003, SCH005, OS001 and TLS001 judge the PC against this measured
+        policy instead of the assumed TLSv1.2_2023; it also explains why Windows 7 / 8 / 8.1
+        (DHE_RSA GCM and ECDHE_RSA CBC only) reach one endpoint and not another.
+
+    Evidence:
+        probes.json: the TLS scans (accepted versions, accepted suites, server preference).
+        Runs on any OS.
+
+    Fix:
+        None: this finding is informational.
+
+    Fix safety:
+        Nothing to apply.
+
+    References:
+        - Azure Front Door TLS policy: https://learn.microsoft.com/azure/frontdoor/tls-policy
+        - Azure Front Door predefined TLS policies:
+          https://learn.microsoft.com/azure/frontdoor/standard-premium/tls-policy
+        - End-to-end TLS with Azure Front Door:
+          https://learn.microsoft.com/azure/frontdoor/end-to-end-tls
+
+    """
+    return pending(ev, ("probes.json",), windows_only=False)

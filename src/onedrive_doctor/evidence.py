@@ -1,0 +1,149 @@
+"""Evidence: the frozen, parsed view of a bundle that checks read.
+
+Building evidence never raises for a bad file inside the bundle: the file is left out and the
+reason is kept in ``problems``, so the checks that needed it report ``unknown`` with that reason.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from ._attempt import ProbeAttempt
+from .bundle import Bundle
+from .errors import InputError
+from .parsers.regfile import Registry
+from .parsers.text import decode_text
+
+__all__ = ["TEXT_FILES", "Evidence", "NetworkEvidence", "build_evidence"]
+
+# The plain-text command outputs of spec/bundle.md, parsed by the checks that need them.
+TEXT_FILES = ("dsregcmd.txt", "hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt", "nltest.txt")
+
+
+def _empty() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class NetworkEvidence:
+    """The live probes' records from ``probes.json``."""
+
+    attempts: tuple[ProbeAttempt, ...]
+    config: Mapping[str, Any] = field(default_factory=_empty)
+    elapsed_s: float = 0.0
+
+    def of(self, probe: str) -> list[ProbeAttempt]:
+        """The attempts of one probe kind, in the order they were recorded."""
+        return [attempt for attempt in self.attempts if attempt.probe == probe]
+
+    @property
+    def expected_body(self) -> str:
+        """The text the connectivity probe had to find."""
+        value = self.config.get("expected_body")
+        return value if isinstance(value, str) else "Microsoft Connect Test"
+
+    @classmethod
+    def from_json(cls, data: Any) -> NetworkEvidence:
+        """Read ``probes.json``; raises ``ValueError`` when it is malformed."""
+        if not isinstance(data, dict):
+            raise ValueError("probes.json must hold a JSON object")
+        raw = data.get("attempts")
+        if not isinstance(raw, list):
+            raise ValueError("probes.json has no 'attempts' list")
+        config = data.get("config") or {}
+        elapsed = data.get("elapsed_s", 0.0)
+        if not isinstance(config, dict) or not isinstance(elapsed, (int, float)):
+            raise ValueError("probes.json has a malformed 'config' or 'elapsed_s'")
+        attempts = tuple(ProbeAttempt.from_json(item) for item in raw)
+        return cls(attempts, MappingProxyType(config), float(elapsed))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the checks know about one PC."""
+
+    files: frozenset[str] = frozenset()
+    manifest: Mapping[str, Any] | None = None
+    network: NetworkEvidence | None = None
+    registry: Registry | None = None
+    texts: Mapping[str, str] = field(default_factory=_empty)
+    problems: Mapping[str, str] = field(default_factory=_empty)
+
+    @property
+    def host_os(self) -> str | None:
+        """The OS the bundle was collected on (``Windows``, ``Linux``, ``Darwin``), if known."""
+        host = (self.manifest or {}).get("host")
+        value = host.get("os") if isinstance(host, dict) else None
+        return value if isinstance(value, str) else None
+
+    def problem(self, prefix: str) -> str | None:
+        """The first recorded problem for files starting with ``prefix``, as one line."""
+        for name, reason in sorted(self.problems.items()):
+            if name.startswith(prefix):
+                return reason
+        return None
+
+
+def build_evidence(bundle: Bundle) -> Evidence:
+    """Parse every file of ``bundle`` that a check uses."""
+    problems: dict[str, str] = {}
+    manifest = _load_json(bundle, "manifest.json", problems)
+    network: NetworkEvidence | None = None
+    probes = _load_json(bundle, "probes.json", problems)
+    if probes is not None:
+        try:
+            network = NetworkEvidence.from_json(probes)
+        except ValueError as exc:
+            problems["probes.json"] = f"probes.json: {exc}"
+    registry = _load_registry(bundle, problems)
+    texts: dict[str, str] = {}
+    for name in TEXT_FILES:
+        data = bundle.get(name)
+        if data is None:
+            continue
+        try:
+            texts[name] = decode_text(data, name)
+        except InputError as exc:
+            problems[name] = str(exc)
+    return Evidence(
+        files=frozenset(bundle.files),
+        manifest=MappingProxyType(manifest) if isinstance(manifest, dict) else None,
+        network=network,
+        registry=registry,
+        texts=MappingProxyType(texts),
+        problems=MappingProxyType(problems),
+    )
+
+
+def _load_json(bundle: Bundle, name: str, problems: dict[str, str]) -> Any:
+    data = bundle.get(name)
+    if data is None:
+        return None
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        problems[name] = f"{name}: not valid JSON ({exc})"
+        return None
+
+
+def _load_registry(bundle: Bundle, problems: dict[str, str]) -> Registry | None:
+    from .parsers.regfile import RegParseError
+
+    good: list[tuple[str, bytes]] = []
+    for name in bundle.names("registry/"):
+        if not name.lower().endswith(".reg"):
+            continue
+        data = bundle.files[name]
+        try:
+            Registry.from_files([(name, data)])
+        except RegParseError as exc:
+            problems[name] = str(exc)
+            continue
+        good.append((name, data))
+    if not good:
+        return None
+    return Registry.from_files(good)

@@ -1,0 +1,1 @@
+"""Pure parsers: bytes and text Windows writes -> typed values."""

@@ -1,0 +1,502 @@
+r"""Registry Editor export files (``reg export``, regedit ``.reg``) -> operations, merged view.
+
+The format is the one regedit and ``reg export`` write: a header line, ``[KEY]`` sections,
+``"name"=value`` lines, ``;`` comments and ``\\`` continuations of long ``hex`` lines.
+Microsoft documents it in "How to add, modify, or delete registry subkeys and values by using a
+.reg file" (https://learn.microsoft.com/troubleshoot/windows-server/performance/add-modify-delete-registry-subkeys-values)
+and the value types in "Registry value types"
+(https://learn.microsoft.com/windows/win32/sysinfo/registry-value-types).
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..errors import InputError
+
+__all__ = [
+    "DeleteKey",
+    "DeleteValue",
+    "RegOp",
+    "RegParseError",
+    "RegType",
+    "RegValue",
+    "Registry",
+    "SetKey",
+    "SetValue",
+    "normalize_key",
+    "parse_reg",
+]
+
+HEADER_V5 = "Windows Registry Editor Version 5.00"
+HEADER_V4 = "REGEDIT4"
+
+_ROOTS = {
+    "HKEY_LOCAL_MACHINE": "HKLM",
+    "HKEY_CURRENT_USER": "HKCU",
+    "HKEY_USERS": "HKU",
+    "HKEY_CLASSES_ROOT": "HKCR",
+    "HKEY_CURRENT_CONFIG": "HKCC",
+}
+_ROOTS.update({short: short for short in list(_ROOTS.values())})
+
+_HEX_TYPE_RE = re.compile(r"hex(?:\(([0-9a-f]{1,8})\))?:", re.ASCII | re.IGNORECASE)
+_DWORD_RE = re.compile(r"[0-9a-fA-F]{8}", re.ASCII)
+_HEX_BYTE_RE = re.compile(r"[0-9a-fA-F]{1,2}", re.ASCII)
+
+
+class RegParseError(InputError):
+    """A registry export file is not valid: ``source`` and ``line`` point at the problem."""
+
+
+class RegType(enum.IntEnum):
+    """Registry value types (winnt.h ``REG_*`` constants)."""
+
+    NONE = 0
+    SZ = 1
+    EXPAND_SZ = 2
+    BINARY = 3
+    DWORD = 4
+    DWORD_BIG_ENDIAN = 5
+    LINK = 6
+    MULTI_SZ = 7
+    RESOURCE_LIST = 8
+    FULL_RESOURCE_DESCRIPTOR = 9
+    RESOURCE_REQUIREMENTS_LIST = 10
+    QWORD = 11
+
+
+RegData = str | int | bytes | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegValue:
+    """One registry value as exported.
+
+    ``data`` is ``str`` for SZ/EXPAND_SZ (environment variables left unexpanded), a tuple of
+    ``str`` for MULTI_SZ, ``int`` for DWORD/DWORD_BIG_ENDIAN/QWORD and ``bytes`` for every other
+    type, and also for a DWORD or QWORD whose stored length is wrong (regedit exports those as
+    ``hex(4):``/``hex(b):`` with the bytes it found).
+    """
+
+    name: str
+    type: int
+    data: RegData
+    source: str
+    line: int
+
+    @property
+    def type_name(self) -> str:
+        """``REG_DWORD`` style name of the type, or ``REG_TYPE_<n>`` for unknown numbers."""
+        try:
+            return f"REG_{RegType(self.type).name}"
+        except ValueError:
+            return f"REG_TYPE_{self.type}"
+
+
+@dataclass(frozen=True)
+class SetKey:
+    """``[KEY]``: create the key (and its parents) if missing and make it current."""
+
+    key: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class DeleteKey:
+    """``[-KEY]``: delete the key and all its subkeys."""
+
+    key: str
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class SetValue:
+    """``"name"=data`` or ``@=data`` under ``key``."""
+
+    key: str
+    value: RegValue
+
+
+@dataclass(frozen=True)
+class DeleteValue:
+    """``"name"=-`` under ``key``."""
+
+    key: str
+    name: str
+    source: str
+    line: int
+
+
+RegOp = SetKey | DeleteKey | SetValue | DeleteValue
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+
+def _split_key(key: str) -> tuple[str, ...] | None:
+    """Key path -> components with the root in short form; None if the root is unknown."""
+    parts = key.rstrip("\\").split("\\")
+    root = _ROOTS.get(_fold(parts[0]))
+    if root is None or any(not p for p in parts[1:]):
+        return None
+    return (root, *parts[1:])
+
+
+def normalize_key(key: str) -> str:
+    r"""Spell ``key`` with the short root (``HKLM\...``), keep the rest, drop a final ``\``.
+
+    Raises ``ValueError`` when the root is not one of the five hives or a component is empty.
+    """
+    parts = _split_key(key)
+    if parts is None:
+        raise ValueError(f"not a registry key path: {key!r}")
+    return "\\".join(parts)
+
+
+def _fold(text: str) -> str:
+    # Windows compares key and value names with a one-to-one upper-case table, so "ß" stays "ß"
+    # (Python's str.upper() would turn it into "SS").
+    if text.isascii():
+        return text.upper()
+    return "".join(u if len(u := c.upper()) == 1 else c for c in text)
+
+
+# --- decoding ---------------------------------------------------------------------------------
+
+
+def _line_of(text_before: str) -> int:
+    return text_before.count("\n") + 1
+
+
+def _decode(data: bytes, source: str) -> str:
+    """Bytes -> text: UTF-16 with BOM (what reg export writes), UTF-8, or REGEDIT4's ANSI."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        body = data[2:]
+    elif data.startswith(b"\xef\xbb\xbf"):
+        codec, body = "utf-8", data[3:]
+    elif len(data) >= 2 and data[0] != 0 and data[1] == 0:
+        # UTF-16LE that lost its BOM (copied through a tool that strips it).
+        codec, body = "utf-16-le", data
+    elif data.lstrip(b" \t\r\n").startswith(HEADER_V4.encode()):
+        # REGEDIT4 files are written in the ANSI code page; cp1252 is the western one.
+        codec, body = "cp1252", data
+    else:
+        codec, body = "utf-8", data
+    even = body[: len(body) - len(body) % 2] if codec.startswith("utf-16") else body
+    try:
+        text = even.decode(codec)
+    except UnicodeDecodeError as exc:
+        line = _line_of(even[: exc.start].decode(codec, errors="replace"))
+        raise RegParseError(f"cannot decode as {codec}: {exc.reason}", source, line) from None
+    if len(even) != len(body):
+        raise RegParseError("truncated UTF-16 file (odd number of bytes)", source, _line_of(text))
+    return text
+
+
+# --- lines ------------------------------------------------------------------------------------
+
+
+def parse_reg(data: bytes, source: str) -> list[RegOp]:
+    """Parse one export file into its operations, in file order.
+
+    Raises ``RegParseError`` with ``source`` and the 1-based line of the first bad line.
+    """
+    lines = _decode(data, source).split("\n")
+    return _Parser(lines, source).run()
+
+
+class _Parser:
+    def __init__(self, lines: list[str], source: str) -> None:
+        self.lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+        self.source = source
+        self.unicode = True
+        self.key: str | None = None
+        self.ops: list[RegOp] = []
+
+    def error(self, message: str, line: int) -> RegParseError:
+        return RegParseError(message, self.source, line)
+
+    def run(self) -> list[RegOp]:
+        index = self._header()
+        while index < len(self.lines):
+            index = self._line(index)
+        return self.ops
+
+    def _header(self) -> int:
+        for index, raw in enumerate(self.lines):
+            text = raw.strip()
+            if not text:
+                continue
+            if text == HEADER_V5:
+                return index + 1
+            if text == HEADER_V4:
+                self.unicode = False
+                return index + 1
+            raise self.error(f"not a registry export: first line is {_show(text)}", index + 1)
+        raise self.error("not a registry export: the file is empty", 1)
+
+    def _line(self, index: int) -> int:
+        lineno = index + 1
+        text = self.lines[index].strip()
+        if not text or text.startswith(";"):
+            return index + 1
+        if text.startswith("["):
+            self._key_line(text, lineno)
+            return index + 1
+        if text.startswith(('"', "@")):
+            return self._value_line(text, index)
+        raise self.error(f'expected [key], "name"=value or a ; comment: {_show(text)}', lineno)
+
+    def _key_line(self, text: str, lineno: int) -> None:
+        if not text.endswith("]"):
+            raise self.error(f"key line does not end with ']': {_show(text)}", lineno)
+        body = text[1:-1]
+        delete = body.startswith("-")
+        parts = _split_key(body[1:] if delete else body)
+        if parts is None:
+            raise self.error(f"not a registry key path: {_show(body)}", lineno)
+        key = "\\".join(parts)
+        if delete:
+            self.ops.append(DeleteKey(key, self.source, lineno))
+            self.key = None
+        else:
+            self.ops.append(SetKey(key, self.source, lineno))
+            self.key = key
+
+    def _value_line(self, text: str, index: int) -> int:
+        lineno = index + 1
+        if text.startswith("@"):
+            name, rest = "", text[1:]
+        else:
+            name, rest = self._string(text, lineno)
+        rest = rest.lstrip()
+        if not rest.startswith("="):
+            raise self.error(f"expected '=' after the value name: {_show(text)}", lineno)
+        rest = rest[1:].strip()
+        if self.key is None:
+            raise self.error(f"value {_show(name)} outside any [key] section", lineno)
+        if rest == "-":
+            self.ops.append(DeleteValue(self.key, name, self.source, lineno))
+            return index + 1
+        hex_match = _HEX_TYPE_RE.match(rest)
+        if hex_match is not None:
+            rest, index = self._continued(rest, index)
+            type_, raw = self._hex(rest, hex_match, lineno)
+            data = _typed(type_, raw, self.unicode)
+        elif rest.startswith('"'):
+            type_ = RegType.SZ
+            data, tail = self._string(rest, lineno)
+            if tail.strip():
+                raise self.error(f"unexpected text after the string: {_show(tail)}", lineno)
+        elif rest[:6].lower() == "dword:":
+            digits = rest[len("dword:") :].strip()
+            if not _DWORD_RE.fullmatch(digits):
+                raise self.error(f"dword needs 8 hex digits: {_show(rest)}", lineno)
+            type_, data = RegType.DWORD, int(digits, 16)
+        else:
+            raise self.error(f"unknown value data: {_show(rest)}", lineno)
+        value = RegValue(name, int(type_), data, self.source, lineno)
+        self.ops.append(SetValue(self.key, value))
+        return index + 1
+
+    def _continued(self, rest: str, index: int) -> tuple[str, int]:
+        r"""Join the indented lines that follow a line ending in ``\``."""
+        while rest.endswith("\\") and index + 1 < len(self.lines):
+            following = self.lines[index + 1].strip()
+            if not following:
+                break
+            rest = rest[:-1] + following
+            index += 1
+        return rest.removesuffix("\\"), index
+
+    def _hex(self, rest: str, match: re.Match[str], lineno: int) -> tuple[int, bytes]:
+        type_ = int(match.group(1), 16) if match.group(1) else int(RegType.BINARY)
+        body = rest[match.end() :].strip()
+        if not body:
+            return type_, b""
+        out = bytearray()
+        for token in body.split(","):
+            token = token.strip()
+            if not _HEX_BYTE_RE.fullmatch(token):
+                raise self.error(f"bad hex byte {_show(token)} in {_show(rest)}", lineno)
+            out.append(int(token, 16))
+        return type_, bytes(out)
+
+    def _string(self, text: str, lineno: int) -> tuple[str, str]:
+        """Parse a quoted string at the start of ``text``; return it and the text after it."""
+        out: list[str] = []
+        i = 1
+        while i < len(text):
+            ch = text[i]
+            if ch == '"':
+                return "".join(out), text[i + 1 :]
+            if ch == "\\" and i + 1 < len(text) and text[i + 1] in '\\"':
+                out.append(text[i + 1])
+                i += 2
+                continue
+            # regedit itself keeps any other backslash as it is.
+            out.append(ch)
+            i += 1
+        raise self.error(f"unterminated string: {_show(text)}", lineno)
+
+
+def _typed(type_: int, raw: bytes, unicode: bool) -> RegData:
+    """Raw ``hex(N):`` bytes -> the Python value for that type."""
+    if type_ in (RegType.SZ, RegType.EXPAND_SZ):
+        return _text(raw, unicode).split("\0", 1)[0]
+    if type_ == RegType.MULTI_SZ:
+        items = _text(raw, unicode).split("\0")
+        while items and not items[-1]:
+            items.pop()
+        return tuple(items)
+    if type_ in (RegType.DWORD, RegType.DWORD_BIG_ENDIAN) and len(raw) == 4:
+        return int.from_bytes(raw, "big" if type_ == RegType.DWORD_BIG_ENDIAN else "little")
+    if type_ == RegType.QWORD and len(raw) == 8:
+        return int.from_bytes(raw, "little")
+    return raw
+
+
+def _text(raw: bytes, unicode: bool) -> str:
+    # String data in a 5.00 file is UTF-16LE, in REGEDIT4 ANSI. Values regedit exports as hex
+    # are often the malformed ones (odd length, missing NUL), so decode leniently.
+    if unicode:
+        return raw[: len(raw) - len(raw) % 2].decode("utf-16-le", errors="replace")
+    return raw.decode("cp1252", errors="replace")
+
+
+def _show(text: str, limit: int = 60) -> str:
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+# --- merged view ------------------------------------------------------------------------------
+
+
+@dataclass
+class _Key:
+    display: tuple[str, ...]
+    values: dict[str, RegValue]
+
+
+class Registry:
+    """A read-only merged view of export files, applied in order like ``reg import``.
+
+    Later files override values of earlier ones; ``[-KEY]`` and ``"name"=-`` remove what earlier
+    files set. Key arguments accept either root spelling (``HKEY_LOCAL_MACHINE`` or ``HKLM``),
+    any case, and a trailing backslash (another root raises ``ValueError``). Value names are
+    case-insensitive; ``""`` is the default value. Parent keys of exported keys exist
+    (``has_key``, ``subkeys``) but hold no values.
+    """
+
+    def __init__(self) -> None:
+        """Create an empty registry; use ``from_files`` to load exports."""
+        self._keys: dict[tuple[str, ...], _Key] = {}
+        self._children: dict[tuple[str, ...], dict[str, str]] = {}
+        self._sources: list[str] = []
+
+    @classmethod
+    def from_files(cls, files: Iterable[tuple[str, bytes]]) -> Registry:
+        """Parse and merge ``(source_name, bytes)`` files; raises ``RegParseError`` on a bad one."""
+        reg = cls()
+        for source, data in files:
+            reg._apply(parse_reg(data, source))
+            reg._sources.append(source)
+        reg._index()
+        return reg
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Names of the files merged, in the order they were applied."""
+        return tuple(self._sources)
+
+    def _apply(self, ops: list[RegOp]) -> None:
+        for op in ops:
+            if isinstance(op, SetKey):
+                self._ensure(op.key)
+            elif isinstance(op, DeleteKey):
+                folded = _folded_path(op.key)
+                for path in [p for p in self._keys if p[: len(folded)] == folded]:
+                    del self._keys[path]
+            elif isinstance(op, SetValue):
+                self._ensure(op.key).values[_fold(op.value.name)] = op.value
+            else:
+                self._ensure(op.key).values.pop(_fold(op.name), None)
+
+    def _ensure(self, key: str) -> _Key:
+        display = tuple(key.split("\\"))
+        path = tuple(_fold(p) for p in display)
+        entry = self._keys.get(path)
+        if entry is None:
+            entry = self._keys[path] = _Key(display, {})
+        return entry
+
+    def _index(self) -> None:
+        children: dict[tuple[str, ...], dict[str, str]] = {}
+        for path, entry in self._keys.items():
+            for depth in range(1, len(path)):
+                kids = children.setdefault(path[:depth], {})
+                kids.setdefault(path[depth], entry.display[depth])
+        self._children = children
+
+    def _lookup(self, key: str) -> tuple[str, ...]:
+        parts = _split_key(key)
+        if parts is None:
+            raise ValueError(f"not a registry key path: {key!r}")
+        return tuple(_fold(p) for p in parts)
+
+    def has_key(self, key: str) -> bool:
+        """Whether the key exists (exported, or a parent of an exported key)."""
+        path = self._lookup(key)
+        return path in self._keys or path in self._children
+
+    def value(self, key: str, name: str) -> RegValue | None:
+        """Return the value ``name`` (``""`` for the default value) of ``key``, or None."""
+        entry = self._keys.get(self._lookup(key))
+        return None if entry is None else entry.values.get(_fold(name))
+
+    def values(self, key: str) -> dict[str, RegValue]:
+        """All values of ``key`` keyed by their original name; empty if the key is absent."""
+        entry = self._keys.get(self._lookup(key))
+        return {} if entry is None else {v.name: v for v in entry.values.values()}
+
+    def subkeys(self, key: str) -> list[str]:
+        """Names of the immediate subkeys of ``key``, in the order they first appeared."""
+        return list(self._children.get(self._lookup(key), {}).values())
+
+    def keys(self) -> list[str]:
+        r"""List every exported key (not the implied parents) as ``HKLM\...``, in file order."""
+        return ["\\".join(entry.display) for entry in self._keys.values()]
+
+    def dword(self, key: str, name: str) -> int | None:
+        """Return the int of a DWORD, big-endian DWORD or QWORD value; None if absent or not one."""
+        found = self.value(key, name)
+        if found is None or found.type not in _INT_TYPES or not isinstance(found.data, int):
+            return None
+        return found.data
+
+    def string(self, key: str, name: str) -> str | None:
+        """Return the text of an SZ or EXPAND_SZ value (unexpanded); None if absent or not one."""
+        found = self.value(key, name)
+        if found is None or not isinstance(found.data, str):
+            return None
+        return found.data
+
+    def __len__(self) -> int:
+        """Count the exported keys."""
+        return len(self._keys)
+
+    def __repr__(self) -> str:
+        return f"<Registry {len(self)} keys from {', '.join(self.sources) or 'nothing'}>"
+
+
+_INT_TYPES = frozenset({RegType.DWORD, RegType.DWORD_BIG_ENDIAN, RegType.QWORD})
+
+
+def _folded_path(key: str) -> tuple[str, ...]:
+    return tuple(_fold(p) for p in key.split("\\"))

@@ -1,0 +1,42 @@
+"""The JSON report (spec/cli.md: ``schema_version``, ``tool``, ``findings`` are stable keys)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .._version import __version__
+from ._report import REPORT_SCHEMA_VERSION, Report
+
+__all__ = ["render_json", "report_json"]
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as a JSON-ready dict."""
+    manifest = dict(report.manifest or {})
+    return {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        "tool": {"name": "onedrive-doctor", "version": __version__},
+        "bundle": {
+            "origin": report.origin,
+            "created": manifest.get("created"),
+            "host": manifest.get("host"),
+            "problems": dict(report.problems),
+        },
+        "summary": {**report.counts(), "exit_code": report.exit_code},
+        "steps": [
+            {
+                "step": summary.step.value,
+                "title": summary.step.label,
+                "status": summary.status.value,
+                "checks": [f.id for f in summary.findings],
+            }
+            for summary in report.steps()
+        ],
+        "findings": [finding.to_json() for finding in report.findings],
+    }
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON text."""
+    return json.dumps(report_json(report), indent=2, default=str) + "\n"

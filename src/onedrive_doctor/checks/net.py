@@ -450,11 +450,13 @@ def clock_skew(ev: Evidence) -> Outcome:
 
 
 def _duration(seconds: float) -> str:
-    # The Date header has one-second resolution: above an hour, whole minutes say enough.
-    if seconds >= 3600:
+    # The Date header has one-second resolution: past ten minutes, whole minutes say enough.
+    if seconds >= 600:
         hours, minutes = divmod(round(seconds / 60), 60)
         days, hours = divmod(hours, 24)
-        return f"{days} d {hours} h" if days else f"{hours} h {minutes:02d} min"
+        if days:
+            return f"{days} d {hours} h"
+        return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s"
 

@@ -299,7 +299,12 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
         except InputError as exc:
             _fatal(str(exc))
         report = _analyze_path(target)
-    _write_report(report, args)
+    import dataclasses
+
+    origin = (
+        f"this PC, now (bundle kept in {args.save_bundle})" if args.save_bundle else "this PC, now"
+    )
+    _write_report(dataclasses.replace(report, origin=origin), args)
     return report.exit_code
 
 

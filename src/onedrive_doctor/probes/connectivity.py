@@ -533,8 +533,25 @@ async def _run(opts: NetworkOptions, registry: Registry | None) -> dict[str, Any
             **opts.config_json(),
             "proxies": [{"source": p.source, "url": p.url} for p in session.configured_proxies()],
         },
-        "attempts": [attempt.to_json() for attempt in session.rec.attempts],
+        "attempts": [attempt.to_json() for attempt in _in_order(session.rec.attempts, opts)],
     }
+
+
+_KIND_ORDER = ("pac", "ncsi", "proxy", "dns", "tcp", "https")
+
+
+def _in_order(attempts: list[ProbeAttempt], opts: NetworkOptions) -> list[ProbeAttempt]:
+    """Attempts by kind, then in the endpoint catalogue's order: the same run reads the same."""
+    rank: dict[str, int] = {}
+    for index, endpoint in enumerate(opts.endpoints):
+        rank.setdefault(endpoint.host, index)
+        rank.setdefault(endpoint.address, index)
+
+    def key(attempt: ProbeAttempt) -> tuple[int, int]:
+        kind = _KIND_ORDER.index(attempt.probe) if attempt.probe in _KIND_ORDER else 99
+        return kind, rank.get(attempt.target, 0)
+
+    return sorted(attempts, key=key)
 
 
 def run_network_probes(opts: NetworkOptions, registry: Registry | None = None) -> dict[str, Any]:

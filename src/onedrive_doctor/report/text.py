@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from .._model import Finding, Severity, Status
 from .._version import __version__
 from ._report import Report
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["render_text"]
 
@@ -33,82 +37,84 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
         highlight=False,
         emoji=False,
     )
-    out = console.print
-    out(
+    _say(
+        console,
         f"[bold]onedrive-doctor {__version__}[/] — why OneDrive says 0x8004de40 "
-        "(can't connect to the cloud)"
+        "(can't connect to the cloud)",
     )
-    out(f"[dim]Evidence: {escape(_describe_origin(report))}[/]")
-    out()
+    _say(console, f"[dim]Evidence: {escape(_describe_origin(report))}[/]")
+    console.print()
     for summary in report.steps():
         mark, word = _MARK[summary.status]
-        out(f"{mark} [bold]{escape(summary.step.label)}[/]: {word}")
-        for finding in summary.findings:
-            if finding.status is Status.FAIL:
-                style = _SEVERITY_STYLE[finding.severity or Severity.INFO]
-                out(
-                    f"    [{style}]{finding.id}[/] {escape(finding.name)}: "
-                    f"{escape(finding.message)}"
-                )
+        _say(console, f"{mark} [bold]{escape(summary.step.label)}[/]: {word}")
+        for finding in summary.failing:
+            style = _SEVERITY_STYLE[finding.severity or Severity.INFO]
+            _say(
+                console,
+                f"[{style}]{finding.id}[/] {escape(finding.name)}: {escape(finding.message)}",
+                indent=4,
+            )
         unknown = [f for f in summary.findings if f.status is Status.UNKNOWN]
         if unknown and summary.status is not Status.FAIL:
             reasons = sorted({f.message for f in unknown})
+            more = f" (+{len(reasons) - 1} other reasons)" if len(reasons) > 1 else ""
             ids = ", ".join(f.id for f in unknown)
-            out(
-                f"    [dim]{ids}: {escape(reasons[0])}"
-                + (f" (+{len(reasons) - 1} other reasons)" if len(reasons) > 1 else "")
-                + "[/]"
-            )
+            _say(console, f"[dim]{ids}: {escape(reasons[0])}{more}[/]", indent=4)
     fails = [f for s in report.steps() for f in s.failing]
     if fails:
-        out()
-        out("[bold]What to do, most important first[/]")
+        console.print()
+        _say(console, "[bold]What to do, most important first[/]")
         for number, finding in enumerate(fails, 1):
             _print_fix(console, number, finding)
-    out()
+    console.print()
     counts = report.counts()
-    out(
-        f"[dim]{counts['fail']} failed, {counts['pass']} passed, {counts['unknown']} unknown, "
-        f"{counts['not_applicable']} not applicable. "
-        "Details of a check: onedrive-doctor checks ID[/]"
+    _say(
+        console,
+        f"[dim]{counts['fail']} failed, {counts['pass']} passed, "
+        f"{counts['unknown']} unknown, {counts['not_applicable']} not applicable. "
+        "Details of a check: onedrive-doctor checks ID[/]",
     )
     return buffer.getvalue()
 
 
-def _print_fix(console: object, number: int, finding: Finding) -> None:
-    from rich.console import Console
+def _say(console: Console, markup: str, indent: int = 0) -> None:
+    """Print ``markup`` wrapped to the console width with a hanging indent."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    text = Text.from_markup(markup)
+    console.print(Padding(text, (0, 0, 0, indent), expand=False) if indent else text)
+
+
+def _print_fix(console: Console, number: int, finding: Finding) -> None:
     from rich.markup import escape
 
-    assert isinstance(console, Console)
-    style = _SEVERITY_STYLE[finding.severity or Severity.INFO]
-    console.print(
-        f"{number}. [{style}]{finding.id} {escape(finding.name)}[/] "
-        f"({finding.severity.value if finding.severity else 'info'})"
+    severity = finding.severity or Severity.INFO
+    _say(
+        console,
+        f"{number}. [{_SEVERITY_STYLE[severity]}]{finding.id} {escape(finding.name)}"
+        f"[/] ({severity.value})",
     )
-    console.print(f"   {escape(finding.message)}")
+    _say(console, escape(finding.message), indent=3)
     if finding.fix is None:
         return
+    fix = finding.fix
     needs = [
         word
-        for flag, word in (
-            (finding.fix.needs_admin, "admin rights"),
-            (finding.fix.needs_restart, "a restart"),
-        )
+        for flag, word in ((fix.needs_admin, "admin rights"), (fix.needs_restart, "a restart"))
         if flag
     ]
     extra = f" — needs {' and '.join(needs)}" if needs else ""
-    console.print(
-        f"   [bold]Fix:[/] {escape(finding.fix.title)} [dim]({finding.fix.safety}{extra})[/]"
-    )
-    for step in finding.fix.steps:
-        console.print(f"     • {escape(step)}")
+    _say(console, f"[bold]Fix:[/] {escape(fix.title)} [dim]({fix.safety}{extra})[/]", indent=3)
+    for step in fix.steps:
+        _say(console, f"• {escape(step)}", indent=5)
 
 
 def _describe_origin(report: Report) -> str:
     manifest = report.manifest or {}
-    host = manifest.get("host") if isinstance(manifest.get("host"), dict) else None
+    host = manifest.get("host")
     parts = [report.origin]
-    if host:
+    if isinstance(host, dict):
         parts.append(f"collected on {host.get('os', '?')} {host.get('release', '')}".rstrip())
     if manifest.get("created"):
         parts.append(f"at {manifest['created']}")

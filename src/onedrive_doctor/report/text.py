@@ -74,7 +74,8 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
         f"{counts['unknown']} unknown, {counts['not_applicable']} not applicable. "
         "Details of a check: onedrive-doctor checks ID[/]",
     )
-    return buffer.getvalue()
+    # rich pads wrapped lines to the full width; trailing blanks only get in a reader's way.
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
 
 
 def _say(console: Console, markup: str, indent: int = 0) -> None:

@@ -25,7 +25,7 @@ EXIT_FAIL = 1  # at least one check failed with severity error
 EXIT_USAGE = 2  # the command line is wrong
 EXIT_INPUT = 3  # the input could not be read or the run could not start
 
-_COMMANDS = ("diagnose", "collect", "analyze", "checks")
+_COMMANDS = ("diagnose", "collect", "analyze", "scan", "checks")
 
 
 def _fatal(message: str, code: int = EXIT_INPUT) -> NoReturn:
@@ -83,7 +83,7 @@ def _dns_server(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def _add_network_options(parser: argparse.ArgumentParser) -> None:
+def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True) -> None:
     group = parser.add_argument_group("network options")
     group.add_argument(
         "--resolve",
@@ -111,9 +111,9 @@ def _add_network_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--budget",
         type=_positive_float,
-        default=8.0,
+        default=None,
         metavar="SECONDS",
-        help="time budget of all network probes together (default 8)",
+        help="time budget of the whole run (default 8 s for diagnose, 30 s for scan)",
     )
     group.add_argument(
         "--endpoint",
@@ -195,6 +195,22 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("bundle", metavar="BUNDLE", help="bundle folder or .zip")
     _add_report_options(analyze)
 
+    scan = sub.add_parser(
+        "scan",
+        help="list the TLS protocols, cipher suites, groups and certificate chain a server "
+        "(or the middlebox in front of it) accepts, and the AFD policy that matches",
+    )
+    scan.add_argument(
+        "target",
+        metavar="HOST[:PORT]",
+        type=_host_port,
+        help="server to scan (port 443 by default)",
+    )
+    scan.add_argument("--sni", metavar="NAME", help="server name to send (default: HOST)")
+    scan.add_argument("--no-groups", action="store_true", help="skip the supported-groups scan")
+    _add_network_options(scan, endpoints=False)
+    _add_report_options(scan)
+
     checks = sub.add_parser("checks", help="list the check catalogue, or explain one check")
     checks.add_argument("check_id", nargs="?", metavar="ID", help="a check ID, e.g. NET001")
     return parser
@@ -223,7 +239,7 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     defaults = NetworkOptions()
     return NetworkOptions(
         timeout=args.timeout,
-        budget=args.budget,
+        budget=args.budget or 8.0,
         resolve={(host, port): address for host, port, address in args.resolve},
         ca_files=tuple(args.ca_file),
         probe_url=args.probe_url or defaults.probe_url,
@@ -233,19 +249,18 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     )
 
 
-def _write_report(report: Report, args: argparse.Namespace) -> None:
-    from .report import render_json, render_text
+def _use_color(args: argparse.Namespace) -> bool:
+    if args.color == "always":
+        return True
+    return (
+        args.color == "auto"
+        and not args.output
+        and sys.stdout.isatty()
+        and "NO_COLOR" not in os.environ
+    )
 
-    if args.format == "json":
-        text = render_json(report)
-    else:
-        color = args.color == "always" or (
-            args.color == "auto"
-            and not args.output
-            and sys.stdout.isatty()
-            and "NO_COLOR" not in os.environ
-        )
-        text = render_text(report, color=color)
+
+def _emit(text: str, args: argparse.Namespace) -> None:
     if args.output and args.output != "-":
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -254,6 +269,15 @@ def _write_report(report: Report, args: argparse.Namespace) -> None:
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _write_report(report: Report, args: argparse.Namespace) -> None:
+    from .report import render_json, render_text
+
+    if args.format == "json":
+        _emit(render_json(report), args)
+    else:
+        _emit(render_text(report, color=_use_color(args)), args)
 
 
 def _analyze_path(path: str) -> Report:
@@ -308,6 +332,55 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+def _cmd_scan(args: argparse.Namespace) -> int:
+    import asyncio
+    import ipaddress
+
+    from .probes._dns import DnsFailure, resolve
+    from .probes.tls_scan import ScanError, ScanOptions, ScanTarget, scan_sync
+
+    host, port = args.target
+    proxy = None
+    if args.proxy:
+        from .probes._proxy import parse_proxy
+
+        try:
+            proxy = parse_proxy(args.proxy, "--proxy")
+        except ValueError as exc:
+            _fatal(f"--proxy: {exc}", EXIT_USAGE)
+    try:
+        ipaddress.ip_address(host)
+        address: str | None = host
+        sni = args.sni
+    except ValueError:
+        sni = args.sni or host
+        pinned = {(h, p): a for h, p, a in args.resolve}
+        address = pinned.get((host.lower(), port))
+        if address is None and proxy is None:
+            try:
+                found, _ = asyncio.run(resolve(host, port, args.timeout, args.dns_server))
+            except DnsFailure as exc:
+                _fatal(f"{host} does not resolve: {exc}")
+            address = found[0]
+    options = ScanOptions(
+        timeout=args.timeout, budget=args.budget or 30.0, proxy=proxy, groups=not args.no_groups
+    )
+    try:
+        result = scan_sync(ScanTarget(host, port, address, sni), options)
+    except ScanError as exc:
+        _fatal(str(exc))
+    if args.format == "json":
+        import json
+
+        text = json.dumps(result, indent=2) + "\n"
+    else:
+        from .report.scan_text import render_scan
+
+        text = render_scan(result, color=_use_color(args))
+    _emit(text, args)
+    return EXIT_OK
+
+
 def _cmd_checks(args: argparse.Namespace) -> int:
     from .checks import REGISTRY
 
@@ -345,6 +418,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "diagnose": _cmd_diagnose,
         "collect": _cmd_collect,
         "analyze": _cmd_analyze,
+        "scan": _cmd_scan,
         "checks": _cmd_checks,
     }
     try:

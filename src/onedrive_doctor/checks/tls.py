@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from .._model import Outcome
-from ..evidence import Evidence
+from typing import Any
+
+from .._attempt import ProbeAttempt
+from .._model import Fix, Outcome, Severity
+from ..endpoints import REQUIRED_ENDPOINTS
+from ..evidence import Evidence, NetworkEvidence
+from ..microsoft_pki import common_name, is_microsoft_issuer
 from ._pending import pending
 
 __all__ = [
@@ -99,7 +104,99 @@ def tls_interception(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/entra/identity/devices/troubleshoot-hybrid-join-windows-current
 
     """
-    return pending(ev, ("probes.json",), windows_only=False)
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    trusted = [str(x) for x in net.config.get("trusted_issuers") or []]
+    seen: list[dict[str, Any]] = []
+    for attempt in net.of("https"):
+        if not attempt.ok:
+            continue
+        issuers = _issuers(attempt, net)
+        if not issuers:
+            continue
+        legit = any(is_microsoft_issuer(dn) or dn in trusted for dn in issuers)
+        seen.append(
+            {
+                "endpoint": attempt.target,
+                "via": attempt.via,
+                "issuer": issuers[0],
+                "microsoft": legit,
+            }
+        )
+    if not seen:
+        return Outcome.unknown("no endpoint's certificate was seen (no HTTPS connection succeeded)")
+    bad = [item for item in seen if not item["microsoft"]]
+    if not bad:
+        return Outcome.passed(
+            f"All {len(seen)} endpoints present certificates from Microsoft's PKI "
+            f"(e.g. {common_name(seen[0]['issuer']) or seen[0]['issuer']}).",
+            endpoints=seen,
+        )
+    first = bad[0]
+    issuer = common_name(first["issuer"]) or first["issuer"]
+    hosts = [item["endpoint"].rsplit(":", 1)[0] for item in bad]
+    never = [e.host for e in REQUIRED_ENDPOINTS if e.never_inspect]
+    return Outcome.failed(
+        f"TLS to {', '.join(hosts[:3])}{' and others' if len(hosts) > 3 else ''} is re-signed "
+        f"by {issuer!r}, not by Microsoft's certificate authorities: a proxy, firewall or "
+        f"security product inspects the connection. Microsoft says {' and '.join(never)} must "
+        "never be inspected.",
+        fix=Fix(
+            "Exclude the Microsoft 365 sign-in endpoints from TLS inspection",
+            (
+                f"Ask the team that runs the device issuing {issuer!r} to bypass TLS inspection "
+                f"for {', '.join(never)}, login.microsoftonline.com and the tenant's "
+                "*.sharepoint.com hosts (Microsoft 365 'Optimize' and 'Allow' endpoints).",
+                "Do not work around it on the PC by trusting or removing root certificates.",
+            ),
+        ),
+        reissued=bad,
+        issuer=first["issuer"],
+    )
+
+
+def _issuers(attempt: ProbeAttempt, net: NetworkEvidence) -> list[str]:
+    """Issuers along the chain an endpoint presented: the scan's chain, else the leaf's issuer."""
+    for scan in net.of("tls_scan"):
+        if scan.ok and scan.target == attempt.target and scan.via == attempt.via:
+            chain = [c for c in scan.result.get("certificate_chain", []) if "issuer" in c]
+            if chain:
+                return [str(c["issuer"]) for c in chain]
+    certificate = attempt.result.get("certificate")
+    if isinstance(certificate, dict) and "issuer" in certificate:
+        return [str(certificate["issuer"])]
+    return []
+
+
+def _network(ev: Evidence) -> NetworkEvidence | Outcome:
+    if ev.network is not None:
+        return ev.network
+    problem = ev.problem("probes.json")
+    if problem:
+        return Outcome.unknown(f"unreadable evidence: {problem}")
+    return Outcome.unknown("no network probes in this bundle, so no TLS scan")
+
+
+def _scans(net: NetworkEvidence) -> list[ProbeAttempt] | Outcome:
+    scans = [a for a in net.of("tls_scan") if a.ok]
+    if scans:
+        return scans
+    failed = [a for a in net.of("tls_scan") if not a.ok]
+    if failed:
+        return Outcome.unknown(
+            f"the TLS scan did not complete: {failed[0].target}: {failed[0].error}"
+        )
+    return Outcome.unknown("no TLS scan in this bundle (no endpoint answered HTTPS)")
+
+
+def _accepted(scan: ProbeAttempt) -> list[str]:
+    protocols = scan.result.get("protocols", {})
+    return [
+        label
+        for label, entry in protocols.items()
+        if isinstance(entry, dict) and entry.get("accepted")
+    ]
 
 
 def peer_lacks_tls12(ev: Evidence) -> Outcome:
@@ -137,7 +234,32 @@ def peer_lacks_tls12(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/azure/frontdoor/end-to-end-tls
 
     """
-    return pending(ev, ("probes.json",), windows_only=False)
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    scans = _scans(net)
+    if isinstance(scans, Outcome):
+        return scans
+    bad = [(a, _accepted(a)) for a in scans if not {"TLSv1.2", "TLSv1.3"} & set(_accepted(a))]
+    if not bad:
+        return Outcome.passed(f"All {len(scans)} scanned endpoints accept TLS 1.2 or TLS 1.3.")
+    attempt, accepted = bad[0]
+    what = ", ".join(accepted) if accepted else "no protocol version at all"
+    via = f" through proxy {attempt.via}" if attempt.via else ""
+    return Outcome.failed(
+        f"The peer answering for {attempt.target}{via} accepts {what}, but neither TLS 1.2 nor "
+        "TLS 1.3: that is not Microsoft's front door but a device on the path.",
+        fix=Fix(
+            "Find the device that answers instead of Microsoft and have it bypassed or upgraded",
+            (
+                "See TLS002 for the certificate issuer of the device that answers.",
+                "Check the hosts file and DNS for a redirected name.",
+                "Have the proxy or filtering appliance upgraded to TLS 1.2, or bypassed for "
+                "Microsoft 365 endpoints.",
+            ),
+        ),
+        endpoints=[{"endpoint": a.target, "via": a.via, "accepted": acc} for a, acc in bad],
+    )
 
 
 def peer_tls_policy(ev: Evidence) -> Outcome:
@@ -174,4 +296,34 @@ def peer_tls_policy(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/azure/frontdoor/end-to-end-tls
 
     """
-    return pending(ev, ("probes.json",), windows_only=False)
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    scans = _scans(net)
+    if isinstance(scans, Outcome):
+        return scans
+    summaries: list[dict[str, Any]] = []
+    for attempt in scans:
+        protocols = attempt.result.get("protocols", {})
+        tls12 = protocols.get("TLSv1.2", {}).get("cipher_suites", [])
+        summaries.append(
+            {
+                "endpoint": attempt.target,
+                "via": attempt.via,
+                "protocols": _accepted(attempt),
+                "tls12_suites": [s.get("name") for s in tls12 if isinstance(s, dict)],
+                "afd_policy": attempt.result.get("afd_policy"),
+            }
+        )
+    policies = sorted({str(s["afd_policy"]) for s in summaries if s["afd_policy"]})
+    first = summaries[0]
+    message = (
+        f"{first['endpoint']} accepts {', '.join(first['protocols']) or 'nothing'}"
+        f" with {len(first['tls12_suites'])} TLS 1.2 suite(s); "
+        + (
+            f"matching AFD policy: {', '.join(policies)}."
+            if policies
+            else "no documented AFD policy matches exactly."
+        )
+    )
+    return Outcome.failed(message, severity=Severity.INFO, endpoints=summaries, policies=policies)

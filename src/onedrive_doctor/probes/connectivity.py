@@ -50,6 +50,7 @@ class NetworkOptions:
     dns_server: tuple[str, int] | None = None
     proxy: str | None = None
     environ: Mapping[str, str] | None = None
+    tls_scan: bool = True
 
     def config_json(self) -> dict[str, Any]:
         """The options as recorded in ``probes.json`` (what the checks were measured with)."""
@@ -65,6 +66,8 @@ class NetworkOptions:
             "resolve": [f"{h}:{p}:{a}" for (h, p), a in self.resolve.items()],
             "dns_server": f"{self.dns_server[0]}:{self.dns_server[1]}" if self.dns_server else None,
             "ca_files": list(self.ca_files),
+            "trusted_issuers": _ca_subjects(self.ca_files),
+            "tls_scan": self.tls_scan,
         }
 
 
@@ -335,12 +338,21 @@ class _Session:
 
         try:
             if (await self.rec.run("tcp", endpoint.address, via, tcp_step)).ok:
+                peer = streams[0].peer()
                 await self.rec.run(
                     "https",
                     endpoint.address,
                     via,
                     lambda: self._https_step(streams[0], host, port, proxy),
                 )
+                if self.opts.tls_scan:
+                    address = None if proxy else (peer or "").rsplit(":", 1)[0].strip("[]")
+                    await self.rec.run(
+                        "tls_scan",
+                        endpoint.address,
+                        via,
+                        lambda: self._scan_step(endpoint, address or None, proxy),
+                    )
         finally:
             for stream in streams:
                 stream.close()
@@ -367,6 +379,20 @@ class _Session:
         result.update(_clock(response))
         result["http_status"] = response.status
         stream.close()
+        return AttemptStatus.OK, None, result
+
+    async def _scan_step(
+        self, endpoint: Endpoint, address: str | None, proxy: ProxyRoute | None
+    ) -> _Outcome:
+        from .tls_scan import ScanError, ScanOptions, ScanTarget, scan
+
+        options = ScanOptions(
+            timeout=self.opts.timeout, budget=self.opts.budget, proxy=proxy, groups=False
+        )
+        try:
+            result = await scan(ScanTarget(endpoint.host, endpoint.port, address), options)
+        except ScanError as exc:
+            return AttemptStatus.FAILED, str(exc), {}
         return AttemptStatus.OK, None, result
 
     async def proxy_check(self, proxy: ProxyRoute, target: Endpoint) -> None:
@@ -479,17 +505,35 @@ def _tls_info(tls: TlsStream) -> dict[str, Any]:
         info["cipher"] = cipher[0]
     der = tls.ssl.getpeercert(binary_form=True)
     if der:
-        try:
-            from cryptography import x509
+        from .._certinfo import CertificateError, certificate_summary
 
-            cert = x509.load_der_x509_certificate(der)
-            info["certificate"] = {
-                "subject": cert.subject.rfc4514_string(),
-                "issuer": cert.issuer.rfc4514_string(),
-            }
-        except ValueError as exc:
+        try:
+            summary = certificate_summary(der)
+            info["certificate"] = {"subject": summary["subject"], "issuer": summary["issuer"]}
+        except CertificateError as exc:
             info["certificate"] = {"error": f"unreadable certificate: {exc}"}
     return info
+
+
+def _ca_subjects(ca_files: tuple[str, ...]) -> list[str]:
+    """Subjects of the certificates in ``--ca-file``: issuers TLS002 accepts besides Microsoft's."""
+    if not ca_files:
+        return []
+    from .._certinfo import CertificateError, certificate_summary, pem_to_der
+
+    subjects: list[str] = []
+    for path in ca_files:
+        try:
+            with open(path, encoding="ascii", errors="replace") as handle:
+                blocks = pem_to_der(handle.read())
+        except OSError:
+            continue
+        for der in blocks:
+            try:
+                subjects.append(certificate_summary(der)["subject"])
+            except CertificateError:
+                continue
+    return subjects
 
 
 def _tls_context(ca_files: tuple[str, ...], verify: bool) -> ssl.SSLContext:
@@ -537,7 +581,7 @@ async def _run(opts: NetworkOptions, registry: Registry | None) -> dict[str, Any
     }
 
 
-_KIND_ORDER = ("pac", "ncsi", "proxy", "dns", "tcp", "https")
+_KIND_ORDER = ("pac", "ncsi", "proxy", "dns", "tcp", "https", "tls_scan")
 
 
 def _in_order(attempts: list[ProbeAttempt], opts: NetworkOptions) -> list[ProbeAttempt]:

@@ -25,7 +25,7 @@ EXIT_FAIL = 1  # at least one check failed with severity error
 EXIT_USAGE = 2  # the command line is wrong
 EXIT_INPUT = 3  # the input could not be read or the run could not start
 
-_COMMANDS = ("diagnose", "collect", "analyze", "scan", "checks")
+_COMMANDS = ("diagnose", "collect", "analyze", "scan", "checks", "collector-script")
 
 
 def _fatal(message: str, code: int = EXIT_INPUT) -> NoReturn:
@@ -211,6 +211,23 @@ def build_parser() -> argparse.ArgumentParser:
     _add_network_options(scan, endpoints=False)
     _add_report_options(scan)
 
+    script = sub.add_parser(
+        "collector-script",
+        help="print a script that builds a bundle on a Windows PC with built-in commands only",
+    )
+    kind = script.add_mutually_exclusive_group()
+    kind.add_argument(
+        "--ps1",
+        dest="kind",
+        action="store_const",
+        const="ps1",
+        help="PowerShell script (the default; also zips the bundle)",
+    )
+    kind.add_argument(
+        "--cmd", dest="kind", action="store_const", const="cmd", help="cmd.exe batch file"
+    )
+    script.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE")
+
     checks = sub.add_parser("checks", help="list the check catalogue, or explain one check")
     checks.add_argument("check_id", nargs="?", metavar="ID", help="a check ID, e.g. NET001")
     return parser
@@ -381,6 +398,21 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_collector_script(args: argparse.Namespace) -> int:
+    from .collector_script import render_cmd, render_ps1
+
+    text = render_cmd() if args.kind == "cmd" else render_ps1()
+    if args.output and args.output != "-":
+        try:
+            # Binary, so the .cmd keeps its CRLF line ends on every OS.
+            Path(args.output).write_bytes(text.encode("utf-8"))
+        except OSError as exc:
+            _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def _cmd_checks(args: argparse.Namespace) -> int:
     from .checks import REGISTRY
 
@@ -420,6 +452,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "analyze": _cmd_analyze,
         "scan": _cmd_scan,
         "checks": _cmd_checks,
+        "collector-script": _cmd_collector_script,
     }
     try:
         code = handlers[args.command](args)

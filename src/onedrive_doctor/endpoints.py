@@ -14,7 +14,6 @@ Sources (knowledge/windows-client.md §6):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 __all__ = [
     "NCSI_EXPECTED_BODY",
@@ -81,6 +80,8 @@ def tenant_endpoints(service_endpoint_uris: list[str]) -> tuple[Endpoint, ...]:
     Those are Optimize endpoints (M365-URLs ID 31): Microsoft asks that they bypass proxies and
     TLS inspection.
     """
+    from urllib.parse import urlsplit
+
     hosts: list[Endpoint] = []
     seen: set[str] = set()
     for uri in service_endpoint_uris:

@@ -1,4 +1,4 @@
-"""The thin live-Windows layer: ``reg export`` of the keys spec/bundle.md lists.
+"""The thin live-Windows layer: ``reg export`` and the commands of :mod:`collection_plan`.
 
 Only this module runs Windows commands; everything it writes is read back by the same parsers
 the offline path uses. Its tests are marked ``windows_only``.
@@ -12,45 +12,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .bundle import BundleWriter
+from .collection_plan import COMMANDS, REGISTRY_KEYS
 
 if TYPE_CHECKING:
     from .parsers.regfile import Registry
 
-__all__ = ["REGISTRY_KEYS", "collect_windows"]
-
-# (bundle file name, key) for every key of spec/bundle.md.
-REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
-    ("currentversion", r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"),
-    ("schannel", r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"),
-    ("ssl-policy", r"HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"),
-    (
-        "ssl-local",
-        r"HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local"
-        r"\SSL\00010002",
-    ),
-    ("inet-hklm", r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings"),
-    (
-        "inet-hklm-wow64",
-        r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings",
-    ),
-    ("inet-hkcu", r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings"),
-    (
-        "inet-policy-hklm",
-        r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion"
-        r"\Internet Settings",
-    ),
-    (
-        "inet-policy-hkcu",
-        r"HKCU\Software\Policies\Microsoft\Windows\CurrentVersion"
-        r"\Internet Settings",
-    ),
-    ("onedrive-hkcu", r"HKCU\Software\Microsoft\OneDrive"),
-    ("onedrive-hklm", r"HKLM\SOFTWARE\Microsoft\OneDrive"),
-    ("netfx4", r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"),
-    ("netfx4-wow64", r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319"),
-    ("netfx2", r"HKLM\SOFTWARE\Microsoft\.NETFramework\v2.0.50727"),
-    ("netfx2-wow64", r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v2.0.50727"),
-)
+__all__ = ["collect_windows"]
 
 
 def collect_windows(writer: BundleWriter, timeout: float = 20.0) -> Registry | None:
@@ -74,7 +41,38 @@ def collect_windows(writer: BundleWriter, timeout: float = 20.0) -> Registry | N
                 data = out.read_bytes()
                 writer.write(f"registry/{name}.reg", data)
                 files.append((f"registry/{name}.reg", data))
+    _run_commands(writer, timeout)
     try:
         return Registry.from_files(files) if files else None
     except RegParseError:
         return None
+
+
+def _powershell(script: str, timeout: float) -> bytes | None:
+    try:
+        done = subprocess.run(
+            ["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", script],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 and done.stdout.strip() else None
+
+
+def _run_commands(writer: BundleWriter, timeout: float) -> None:
+    domain = _domain(timeout)
+    for command in COMMANDS:
+        if command.needs_domain and not domain:
+            continue
+        output = _powershell(command.powershell.format(domain=domain), timeout)
+        if output is not None:
+            writer.write(command.file, output)
+
+
+def _domain(timeout: float) -> str | None:
+    """The PC's AD domain, or ``None`` for a workgroup PC."""
+    script = "$cs = Get-CimInstance Win32_ComputerSystem; if ($cs.PartOfDomain) { $cs.Domain }"
+    output = _powershell(script, timeout)
+    return output.decode(errors="replace").strip() if output else None

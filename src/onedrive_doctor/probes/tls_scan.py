@@ -205,6 +205,8 @@ class _Scanner:
                 if isinstance(event, tls.ServerHello):
                     result.hello = event
                 elif isinstance(event, tls.Alert):
+                    if not event.fatal and result.hello is None:
+                        continue  # a warning (e.g. unrecognized_name) before the hello: go on
                     result.alert = event
                     return
                 elif isinstance(event, tls.Certificate):

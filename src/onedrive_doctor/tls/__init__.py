@@ -19,6 +19,8 @@ the server, never a crash.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from ._client_hello import (
     DEFAULT_GROUPS,
     DEFAULT_SIGNATURE_ALGORITHMS,
@@ -41,7 +43,6 @@ from ._constants import (
     name_of,
 )
 from ._errors import NeedMoreData, TlsDecodeError
-from ._hello_parser import ClientHello, cipher_suites_of, parse_client_hello
 from ._messages import (
     Alert,
     Certificate,
@@ -57,6 +58,9 @@ from ._messages import (
 )
 from ._records import Record
 from ._server import MAX_HANDSHAKE_MESSAGE, ServerReader
+
+if TYPE_CHECKING:
+    from ._hello_parser import ClientHello, cipher_suites_of, parse_client_hello
 
 __all__ = (
     "DEFAULT_GROUPS",
@@ -96,3 +100,12 @@ __all__ = (
     "name_of",
     "parse_client_hello",
 )
+
+
+def __getattr__(name: str) -> Any:
+    # The ClientHello parser is for replays and tests; a scan does not pay for importing it.
+    if name in ("ClientHello", "cipher_suites_of", "parse_client_hello"):
+        from . import _hello_parser
+
+        return getattr(_hello_parser, name)
+    raise AttributeError(name)

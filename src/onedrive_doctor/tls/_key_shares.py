@@ -36,11 +36,42 @@ def key_share(group: int) -> bytes:
     return share
 
 
-def _x25519() -> bytes:
-    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+# X25519 (RFC 7748 §5) in pure Python: one scalar multiplication of the base point takes about
+# a millisecond, and a scan then does not pay for importing a cryptography library at start-up.
+_P25519 = 2**255 - 19
+_A24 = 121665
 
-    return X25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+
+def _x25519() -> bytes:
+    scalar = bytearray(os.urandom(32))
+    scalar[0] &= 248
+    scalar[31] &= 127
+    scalar[31] |= 64
+    return _x25519_scalarmult(int.from_bytes(scalar, "little"), 9).to_bytes(32, "little")
+
+
+def _x25519_scalarmult(k: int, u: int) -> int:
+    """The Montgomery ladder of RFC 7748 §5, on already-clamped ``k``."""
+    p = _P25519
+    x2, z2, x3, z3, swap = 1, 0, u, 1, 0
+    for t in range(254, -1, -1):
+        bit = (k >> t) & 1
+        swap ^= bit
+        if swap:
+            x2, x3, z2, z3 = x3, x2, z3, z2
+        swap = bit
+        a, b = (x2 + z2) % p, (x2 - z2) % p
+        aa, bb = a * a % p, b * b % p
+        e = (aa - bb) % p
+        c, d = (x3 + z3) % p, (x3 - z3) % p
+        da, cb = d * a % p, c * b % p
+        x3 = (da + cb) ** 2 % p
+        z3 = u * (da - cb) ** 2 % p
+        x2 = aa * bb % p
+        z2 = e * (aa + _A24 * e) % p
+    if swap:
+        x2, z2 = x3, z3
+    return x2 * pow(z2, p - 2, p) % p
 
 
 def _x448() -> bytes:

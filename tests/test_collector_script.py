@@ -1,0 +1,68 @@
+"""collector-script: the .cmd and .ps1 collectors cover every key and file of spec/bundle.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from onedrive_doctor.collection_plan import COMMANDS, REGISTRY_KEYS
+
+SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "bundle.md"
+
+
+def _spec_keys() -> set[str]:
+    if not SPEC.exists():
+        pytest.skip("shared/spec not beside the repository")
+    text = SPEC.read_text()
+    return set(re.findall(r"`((?:HKLM|HKCU)\\[^`]+)`", text))
+
+
+def test_every_spec_key_is_exported() -> None:
+    exported = {key.lower() for _, key in REGISTRY_KEYS}
+    for key in _spec_keys() - {k for k in _spec_keys() if k.endswith("...")}:
+        # "...\Internet Settings` (includes `WinHttp` ...)": the spec names whole subtrees.
+        assert key.lower() in exported, key
+
+
+def test_every_bundle_text_file_is_collected() -> None:
+    assert {c.file for c in COMMANDS} == {
+        "dsregcmd.txt",
+        "hotfixes.txt",
+        "cipher-suites.txt",
+        "ecc-curves.txt",
+        "nltest.txt",
+    }
+
+
+def test_cmd_script_uses_crlf_and_reg_export(cli: Any, tmp_path: Path) -> None:
+    out = tmp_path / "collect.cmd"
+    result = cli("collector-script", "--cmd", "-o", str(out))
+    assert result.code == 0
+    data = out.read_bytes()
+    assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
+    text = data.decode()
+    assert text.startswith("@echo off")
+    for name, key in REGISTRY_KEYS:
+        assert f'reg export "{key}" "%OUT%\\registry\\{name}.reg" /y' in text
+    assert 'dsregcmd /status > "%OUT%\\dsregcmd.txt"' in text
+    assert "if defined DOMAIN nltest /dsgetdc:%DOMAIN%" in text
+    assert '\\manifest.json" echo {"schema_version": 1' in text
+
+
+def test_ps1_script_collects_the_same_files_and_zips(cli: Any) -> None:
+    result = cli("collector-script", "--ps1")
+    assert result.code == 0
+    text = result.out
+    assert text.count("@('") == len(REGISTRY_KEYS)
+    for command in COMMANDS:
+        assert f"'{command.file}'" in text
+    assert "Get-TlsCipherSuite | Format-Table Name" in text
+    assert "Compress-Archive" in text
+    assert "if ($domain) { try { nltest /dsgetdc:$domain" in text
+
+
+def test_default_is_powershell(cli: Any) -> None:
+    assert cli("collector-script").out.startswith("# onedrive-doctor collector")

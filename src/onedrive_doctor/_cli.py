@@ -25,7 +25,16 @@ EXIT_FAIL = 1  # at least one check failed with severity error
 EXIT_USAGE = 2  # the command line is wrong
 EXIT_INPUT = 3  # the input could not be read or the run could not start
 
-_COMMANDS = ("diagnose", "collect", "analyze", "scan", "checks", "collector-script")
+_COMMANDS = (
+    "diagnose",
+    "collect",
+    "analyze",
+    "scan",
+    "simulate",
+    "checks",
+    "explain",
+    "collector-script",
+)
 
 
 def _fatal(message: str, code: int = EXIT_INPUT) -> NoReturn:
@@ -157,6 +166,13 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
         help="colours in the text report (default auto: when stdout is a terminal)",
     )
 
+    group.add_argument(
+        "--error",
+        metavar="CODE",
+        help="focus the report on the checks that matter for this OneDrive error "
+        "code (e.g. 0x8004de40); `onedrive-doctor explain CODE` says what it means",
+    )
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
@@ -193,7 +209,30 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = sub.add_parser("analyze", help="run every check on a bundle (folder or .zip)")
     analyze.add_argument("bundle", metavar="BUNDLE", help="bundle folder or .zip")
+    analyze.add_argument(
+        "--live",
+        action="store_true",
+        help="replay the bundle's PC's own ClientHello to the endpoints from "
+        "here (TLS001); without it, analyze uses no network",
+    )
     _add_report_options(analyze)
+    _add_network_options(analyze)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="the ClientHello a Windows PC would send, and whether each AFD policy generation "
+        "(and a live endpoint) accepts it",
+    )
+    source = simulate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--bundle", metavar="BUNDLE", help="a bundle collected on the PC")
+    source.add_argument(
+        "--windows",
+        metavar="RELEASE",
+        help='a Windows release with default settings: "7 SP1", "8.1", '
+        '"10 22H2", "11 24H2", "Server 2019", ...',
+    )
+    _add_network_options(simulate)
+    _add_report_options(simulate)
 
     scan = sub.add_parser(
         "scan",
@@ -210,6 +249,11 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--no-groups", action="store_true", help="skip the supported-groups scan")
     _add_network_options(scan, endpoints=False)
     _add_report_options(scan)
+
+    explain = sub.add_parser(
+        "explain", help="what a OneDrive error code means, its fix, and which checks matter"
+    )
+    explain.add_argument("code", metavar="CODE", help="e.g. 0x8004de40, 8004DE40, -2147164608")
 
     script = sub.add_parser(
         "collector-script",
@@ -288,29 +332,107 @@ def _emit(text: str, args: argparse.Namespace) -> None:
         sys.stdout.flush()
 
 
-def _write_report(report: Report, args: argparse.Namespace) -> None:
+def _focus(report: Report, args: argparse.Namespace) -> Report:
+    """``--error CODE``: keep the findings of the checks that matter for that code."""
+    if not getattr(args, "error", None):
+        return report
+    import dataclasses
+
+    from .error_codes import focus_checks, lookup
+
+    entry = lookup(args.error)
+    focus = focus_checks(args.error)
+    if entry is None or focus is None:
+        _fatal(
+            f"unknown OneDrive error code {args.error!r}; `onedrive-doctor explain CODE` "
+            "lists the known ones",
+            EXIT_USAGE,
+        )
+    note = f"Focused on {entry.hex}: {entry.title}"
+    if not focus:
+        note += (
+            " — nothing on this PC causes this error; see `onedrive-doctor explain "
+            f"{entry.hex}` for what the administrator must do."
+        )
+    return dataclasses.replace(
+        report,
+        findings=tuple(f for f in report.findings if f.id in focus),
+        error_code=entry.hex,
+        note=note,
+    )
+
+
+def _write_report(report: Report, args: argparse.Namespace) -> int:
+    """Render and write the report (focused by ``--error``); returns the exit code."""
     from .report import render_json, render_text
+
+    report = _focus(report, args)
 
     if args.format == "json":
         _emit(render_json(report), args)
     else:
         _emit(render_text(report, color=_use_color(args)), args)
+    return report.exit_code
 
 
-def _analyze_path(path: str) -> Report:
+def _analyze_path(path: str, live: NetworkOptions | None = None) -> Report:
     from .analysis import analyze_bundle
     from .errors import InputError
 
     try:
-        return analyze_bundle(path)
+        return analyze_bundle(path, live)
     except InputError as exc:
         _fatal(str(exc))
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
-    report = _analyze_path(args.bundle)
-    _write_report(report, args)
-    return report.exit_code
+    live = _network_options(args) if args.live else None
+    return _write_report(_analyze_path(args.bundle, live), args)
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .simulate import render_simulation, simulation, verdict_from_replay
+    from .windows.client_model import ClientProfile, client_profile, default_profile
+
+    profile: ClientProfile | None
+    if args.windows:
+        from .windows import family_by_label
+
+        try:
+            profile = default_profile(family_by_label(args.windows))
+        except ValueError as exc:
+            _fatal(f"--windows: {exc}", EXIT_USAGE)
+    else:
+        from .bundle import open_bundle
+        from .evidence import build_evidence
+
+        try:
+            profile = client_profile(build_evidence(open_bundle(args.bundle)))
+        except InputError as exc:
+            _fatal(str(exc))
+        if profile is None:
+            _fatal(
+                f"{args.bundle}: the bundle does not say which Windows the PC runs "
+                "(needs registry/ with HKLM\\SOFTWARE\\Microsoft\\Windows NT\\"
+                "CurrentVersion)"
+            )
+    live: dict[str, dict[str, object]] = {}
+    if args.endpoint and profile.offered_protocols:
+        from .analysis import replay_profile
+
+        for attempt in replay_profile(profile, _network_options(args))["attempts"]:
+            live[f"live:{attempt['target']}"] = verdict_from_replay(
+                attempt.get("result") or {}, attempt.get("error")
+            )
+    doc = simulation(profile, live)
+    if args.format == "json":
+        import json
+
+        _emit(json.dumps(doc, indent=2) + "\n", args)
+    else:
+        _emit(render_simulation(doc, color=_use_color(args)), args)
+    return EXIT_OK
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
@@ -345,8 +467,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     origin = (
         f"this PC, now (bundle kept in {args.save_bundle})" if args.save_bundle else "this PC, now"
     )
-    _write_report(dataclasses.replace(report, origin=origin), args)
-    return report.exit_code
+    return _write_report(dataclasses.replace(report, origin=origin), args)
 
 
 def _cmd_scan(args: argparse.Namespace) -> int:
@@ -395,6 +516,19 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
         text = render_scan(result, color=_use_color(args))
     _emit(text, args)
+    return EXIT_OK
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from .error_codes import known_codes, lookup, render_explanation
+
+    entry = lookup(args.code)
+    if entry is None:
+        _fatal(
+            f"unknown OneDrive error code {args.code!r}; known: {', '.join(known_codes())}",
+            EXIT_USAGE,
+        )
+    sys.stdout.write(render_explanation(entry).rstrip("\n") + "\n")
     return EXIT_OK
 
 
@@ -451,8 +585,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "collect": _cmd_collect,
         "analyze": _cmd_analyze,
         "scan": _cmd_scan,
+        "simulate": _cmd_simulate,
         "checks": _cmd_checks,
         "collector-script": _cmd_collector_script,
+        "explain": _cmd_explain,
     }
     try:
         code = handlers[args.command](args)

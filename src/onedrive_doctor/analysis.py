@@ -1,20 +1,71 @@
-"""``analyze``: bundle -> evidence -> findings -> report. Pure apart from reading the bundle."""
+"""``analyze``: bundle -> evidence -> findings -> report.
+
+Pure apart from reading the bundle and, with ``live``, replaying the PC's ClientHello to the
+endpoints (TLS001).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .bundle import open_bundle
 from .checks import run_checks
-from .evidence import build_evidence
+from .evidence import Evidence, build_evidence
 from .report import Report
 
-__all__ = ["analyze_bundle"]
+if TYPE_CHECKING:
+    from .probes.connectivity import NetworkOptions
+    from .windows.client_model import ClientProfile
+
+__all__ = ["analyze_bundle", "replay_for", "replay_profile"]
 
 
-def analyze_bundle(path: str | Path) -> Report:
-    """Run every check on the bundle at ``path``; raises ``InputError`` if it cannot be read."""
+def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Report:
+    """Run every check on the bundle at ``path``; raises ``InputError`` if it cannot be read.
+
+    ``live``: replay the PC's own ClientHello to the endpoints first (``analyze --live``).
+    """
     bundle = open_bundle(path)
     evidence = build_evidence(bundle)
+    if live is not None:
+        replays = replay_for(evidence, live)
+        if replays is not None:
+            from ._attempt import ProbeAttempt
+
+            attempts = tuple(ProbeAttempt.from_json(a) for a in replays["attempts"])
+            evidence = dataclasses.replace(evidence, replays=attempts)
     findings = tuple(run_checks(evidence))
     return Report(findings, bundle.origin, evidence.manifest, dict(evidence.problems))
+
+
+def replay_for(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any] | None:
+    """Replay the ClientHello the bundle's PC would send to each endpoint (``replay.json``).
+
+    ``None`` when the bundle does not say enough about the PC's Windows to rebuild it.
+    """
+    from .errors import InputError
+    from .windows.client_model import client_profile
+
+    try:
+        profile = client_profile(evidence)
+    except InputError:
+        return None
+    if profile is None or not profile.offered_protocols:
+        return None
+    return replay_profile(profile, opts)
+
+
+def replay_profile(profile: ClientProfile, opts: NetworkOptions) -> dict[str, Any]:
+    """Replay ``profile``'s ClientHello to ``opts.endpoints``; the ``replay.json`` body."""
+    from .probes._proxy import parse_proxy
+    from .probes.replay import replay_all
+    from .probes.tls_scan import ScanOptions
+    from .windows.offer import client_hello_spec
+
+    proxy = parse_proxy(opts.proxy, "--proxy") if opts.proxy else None
+    scan_opts = ScanOptions(
+        timeout=opts.timeout, budget=opts.budget, proxy=proxy, resolve=opts.resolve
+    )
+    return replay_all(opts.endpoints, lambda host: client_hello_spec(profile, host), scan_opts)

@@ -34,14 +34,35 @@ def collect_bundle(
 
         progress("Reading the registry and Windows settings...")
         registry = collect_windows(writer)
+    if platform.system() in ("Windows", "Darwin"):
+        from .onedrive_client import live_onedrive_json
+
+        found = live_onedrive_json()
+        if found:
+            writer.write("onedrive.json", (json.dumps(found, indent=2) + "\n").encode())
     if network is not None:
         from .probes.connectivity import run_network_probes
 
         progress(f"Probing the network (up to {network.budget:g} s)...")
-        probes = run_network_probes(_with_tenant(network, registry), registry)
+        opts = _with_tenant(network, registry)
+        probes = run_network_probes(opts, registry)
         writer.write("probes.json", (json.dumps(probes, indent=2) + "\n").encode())
+        if registry is not None:
+            _replay(writer, opts, progress)
     writer.finish(network=network is not None)
     return writer.root
+
+
+def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str], None]) -> None:
+    """Replay this PC's own ClientHello to the endpoints (TLS001) into ``replay.json``."""
+    from .analysis import replay_for
+    from .bundle import open_bundle
+    from .evidence import build_evidence
+
+    progress("Replaying this PC's TLS ClientHello to the endpoints...")
+    replays = replay_for(build_evidence(open_bundle(writer.root)), opts)
+    if replays is not None:
+        writer.write("replay.json", (json.dumps(replays, indent=2) + "\n").encode())
 
 
 def _with_tenant(opts: NetworkOptions, registry: Registry | None) -> NetworkOptions:

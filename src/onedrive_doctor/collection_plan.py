@@ -38,6 +38,8 @@ REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
     ),
     ("onedrive-hkcu", r"HKCU\Software\Microsoft\OneDrive"),
     ("onedrive-hklm", r"HKLM\SOFTWARE\Microsoft\OneDrive"),
+    # A 32-bit per-machine install keeps its Version here (OneDrive per-machine install doc).
+    ("onedrive-hklm-wow64", r"HKLM\SOFTWARE\WOW6432Node\Microsoft\OneDrive"),
     ("netfx4", r"HKLM\SOFTWARE\Microsoft\.NETFramework\v4.0.30319"),
     ("netfx4-wow64", r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319"),
     ("netfx2", r"HKLM\SOFTWARE\Microsoft\.NETFramework\v2.0.50727"),

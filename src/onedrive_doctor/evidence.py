@@ -71,6 +71,8 @@ class Evidence:
     network: NetworkEvidence | None = None
     registry: Registry | None = None
     texts: Mapping[str, str] = field(default_factory=_empty)
+    onedrive: Mapping[str, Any] | None = None
+    replays: tuple[ProbeAttempt, ...] | None = None
     problems: Mapping[str, str] = field(default_factory=_empty)
 
     @property
@@ -100,6 +102,8 @@ def build_evidence(bundle: Bundle) -> Evidence:
         except ValueError as exc:
             problems["probes.json"] = f"probes.json: {exc}"
     registry = _load_registry(bundle, problems)
+    onedrive = _load_json(bundle, "onedrive.json", problems)
+    replays = _load_replays(bundle, problems)
     texts: dict[str, str] = {}
     for name in TEXT_FILES:
         data = bundle.get(name)
@@ -115,8 +119,24 @@ def build_evidence(bundle: Bundle) -> Evidence:
         network=network,
         registry=registry,
         texts=MappingProxyType(texts),
+        onedrive=MappingProxyType(onedrive) if isinstance(onedrive, dict) else None,
+        replays=replays,
         problems=MappingProxyType(problems),
     )
+
+
+def _load_replays(bundle: Bundle, problems: dict[str, str]) -> tuple[ProbeAttempt, ...] | None:
+    """``replay.json``: the PC's own ClientHello replayed to the endpoints (TLS001)."""
+    data = _load_json(bundle, "replay.json", problems)
+    if data is None:
+        return None
+    try:
+        if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
+            raise ValueError("no 'attempts' list")
+        return tuple(ProbeAttempt.from_json(item) for item in data["attempts"])
+    except ValueError as exc:
+        problems["replay.json"] = f"replay.json: {exc}"
+        return None
 
 
 def _load_json(bundle: Bundle, name: str, problems: dict[str, str]) -> Any:

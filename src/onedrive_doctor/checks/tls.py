@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._attempt import ProbeAttempt
+from .._attempt import AttemptStatus, ProbeAttempt
 from .._model import Fix, Outcome, Severity
 from ..endpoints import REQUIRED_ENDPOINTS
+from ..errors import InputError
 from ..evidence import Evidence, NetworkEvidence
 from ..microsoft_pki import common_name, is_microsoft_issuer
-from ._pending import pending
+from ..windows.client_model import ClientProfile, client_profile
+from ..windows.offer import judge_scan
+from ._pending import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = [
     "client_offer_rejected",
@@ -59,9 +62,108 @@ def client_offer_rejected(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/windows/win32/secauthn/cipher-suites-in-schannel
 
     """
-    # Rebuilding the offer needs the Windows TLS settings; a bundle without them cannot say
-    # what Schannel would send, whatever the scan found.
-    return pending(ev, ("registry/",))
+    other_os = not_windows(ev)
+    if other_os is not None:
+        return other_os
+    try:
+        profile = client_profile(ev)
+    except InputError as exc:
+        return Outcome.unknown(f"unreadable evidence: {exc}")
+    if profile is None:
+        # Rebuilding the offer needs the Windows TLS settings; a bundle without them cannot say
+        # what Schannel would send, whatever the scan found.
+        problem = ev.problem("registry/")
+        if problem:
+            return Outcome.unknown(f"unreadable evidence: {problem}")
+        return Outcome.unknown(
+            f"{NO_WINDOWS_EVIDENCE} (needs registry/ with Windows NT CurrentVersion)"
+        )
+    results = _replay_results(ev, profile)
+    if not results:
+        return Outcome.unknown(
+            "neither a replay of this PC's ClientHello nor a TLS scan of an endpoint is in this "
+            "bundle: run `onedrive-doctor diagnose` on the PC, or `analyze --live` where the "
+            "endpoints can be reached"
+        )
+    offer = (
+        f"{profile.label} offers {', '.join(v.label for v in profile.offered_protocols)} "
+        f"with {len(profile.cipher_suites)} suite(s)"
+    )
+    rejected = [r for r in results if not r["accepted"]]
+    evidence: dict[str, Any] = {
+        "results": results,
+        "offer": offer,
+        "assumed": list(profile.assumed),
+    }
+    if not rejected:
+        first = results[0]
+        return Outcome.passed(
+            f"{len(results)} endpoint(s) accept this PC's ClientHello (e.g. {first['endpoint']}: "
+            f"{first['protocol']} {first['cipher_suite']}; {first['how']}).",
+            **evidence,
+        )
+    worst = rejected[0]
+    return Outcome.failed(
+        f"{worst['endpoint']} rejects the ClientHello this PC's Windows TLS stack sends "
+        f"({worst['detail']}; {worst['how']}): {offer}. No ServerHello, so OneDrive cannot "
+        "sign in.",
+        fix=Fix(
+            "Make Schannel offer a protocol and cipher suite the endpoint accepts",
+            (
+                "SCH001 says whether TLS 1.2 is switched off; SCH002 whether no AFD-compatible "
+                "cipher suite is enabled; OS001 whether this Windows can offer one at all.",
+                "Apply their fixes, restart, and run onedrive-doctor again.",
+            ),
+        ),
+        **evidence,
+    )
+
+
+def _replay_results(ev: Evidence, profile: ClientProfile) -> list[dict[str, Any]]:
+    """Per endpoint: accepted or not, from the live replay, else judged from the TLS scan."""
+    results: list[dict[str, Any]] = []
+    for attempt in ev.replays or ():
+        if attempt.probe != "replay" or attempt.status is not AttemptStatus.OK:
+            continue
+        result = attempt.result
+        accepted = bool(result.get("accepted"))
+        if accepted:
+            detail = f"{result.get('protocol')} {result.get('cipher_suite')}"
+        elif result.get("alert"):
+            detail = f"alert {result['alert']}"
+        else:
+            detail = f"the connection ended: {result.get('closed', 'no answer')}"
+        results.append(
+            {
+                "endpoint": attempt.target,
+                "accepted": accepted,
+                "detail": detail,
+                "protocol": result.get("protocol"),
+                "cipher_suite": result.get("cipher_suite"),
+                "how": "replayed live",
+            }
+        )
+    if results or ev.network is None:
+        return results
+    for scan in ev.network.of("tls_scan"):
+        if not scan.ok:
+            continue
+        verdict = judge_scan(profile, dict(scan.result))
+        results.append(
+            {
+                "endpoint": scan.target,
+                "accepted": verdict.accepted,
+                "detail": (
+                    f"{verdict.protocol} {verdict.cipher_suite}"
+                    if verdict.accepted
+                    else verdict.reason or "no common protocol or suite"
+                ),
+                "protocol": verdict.protocol,
+                "cipher_suite": verdict.cipher_suite,
+                "how": "judged from the endpoint's TLS scan, not replayed",
+            }
+        )
+    return results
 
 
 def tls_interception(ev: Evidence) -> Outcome:

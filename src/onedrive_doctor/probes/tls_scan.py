@@ -231,6 +231,10 @@ class _Scanner:
         if version == ProtocolVersion.SSLv3:
             suites = [*suites, _RENEGOTIATION_SCSV]
             extra.setdefault("extensions_enabled", False)
+        if version == ProtocolVersion.TLSv1_3:
+            # No key share: the server answers with a HelloRetryRequest, which names the suite
+            # it picked without signing anything, so a scan costs the server almost nothing.
+            extra.setdefault("key_share_groups", ())
         spec = ClientHelloSpec(
             version=version,
             cipher_suites=tuple(suites),
@@ -421,7 +425,8 @@ async def _chain_via_ssl(scanner: _Scanner) -> tuple[bytes, ...]:
 
     from ._streams import TlsStream
 
-    context = ssl.create_default_context()
+    # Only the chain is wanted, not a verdict on it: no trust store to load.
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     async with scanner._slots:

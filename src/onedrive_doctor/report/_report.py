@@ -37,6 +37,8 @@ class Report:
     origin: str
     manifest: Mapping[str, Any] | None = None
     problems: Mapping[str, str] = field(default_factory=dict)
+    error_code: str | None = None  # diagnose --error: the code the report is focused on
+    note: str | None = None  # one line shown above the findings
 
     @property
     def exit_code(self) -> int:

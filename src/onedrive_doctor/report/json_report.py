@@ -24,6 +24,8 @@ def report_json(report: Report) -> dict[str, Any]:
             "problems": dict(report.problems),
         },
         "summary": {**report.counts(), "exit_code": report.exit_code},
+        "error_code": report.error_code,
+        "note": report.note,
         "steps": [
             {
                 "step": summary.step.value,

@@ -43,6 +43,8 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
         "(can't connect to the cloud)",
     )
     _say(console, f"[dim]Evidence: {escape(_describe_origin(report))}[/]")
+    if report.note:
+        _say(console, f"[bold]{escape(report.note)}[/]")
     console.print()
     for summary in report.steps():
         mark, word = _MARK[summary.status]

@@ -1,0 +1,356 @@
+"""OneDrive sign-in error codes near 0x8004de40: what Microsoft says they mean and how to fix them.
+
+Pure data for ``onedrive-doctor explain CODE`` and ``diagnose --error CODE``. Every confirmed
+entry quotes a Microsoft article (its URL is ``source``). Entries marked unconfirmed have no
+Microsoft description that we could find: only third-party descriptions, which conflict; they
+are shown as such and never as Microsoft's word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "CATALOGUE",
+    "ErrorCode",
+    "focus_checks",
+    "known_codes",
+    "lookup",
+    "parse_code",
+    "render_explanation",
+]
+
+# Check families of spec/checks.md; a selector is a family or one check ID.
+ALL_FAMILIES = ("NET", "TLS", "SCH", "WHT", "INE", "OS", "IDN", "ODC")
+
+_DE40_URL = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/error-0x8004de40-in-onedrive"
+_SYNC = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/"
+# Microsoft's list of OneDrive error codes. Not available to us when this table was written: it
+# is where an unconfirmed code has to be looked up.
+ERROR_CODES_PAGE = (
+    "https://support.microsoft.com/office/"
+    "what-do-the-onedrive-error-codes-mean-f7a68338-e540-4ebf-ad5d-56c5633acded"
+)
+_RESET = "https://support.microsoft.com/office/reset-onedrive-34701e00-bf7b-42db-b960-84905399050c"
+_CLEAR_IDENTITIES = (
+    r"Remove the cached Office identities: delete the registry key "
+    r"HKEY_CURRENT_USER\SOFTWARE\Microsoft\Office\16.0\Common\Identity (back up the registry "
+    r"first; with Shared Computer Activation also HKEY_USERS\<user SID>\SOFTWARE\Microsoft"
+    r"\Office\16.0\Common\Identity)."
+)
+_CLEAR_ONEAUTH = (
+    "If it persists: sign out of OneDrive and remove the folders in "
+    "%localappdata%/Microsoft/OneAuth and %localappdata%/Microsoft/IdentityCache."
+)
+_LICENSE = (
+    "An admin checks in the Microsoft 365 admin center (Users > Active users > the user > "
+    "Licenses and apps) that a OneDrive license is assigned; if many users are affected, that "
+    "the subscription has not expired (Billing > Your products)."
+)
+_DE40_FIX = (
+    "Verify that the device is connected to the internet.",
+    "Review the TLS 1.0 and 1.1 deprecation: TLS 1.2 must be enabled, with the cipher suites "
+    "Azure Front Door accepts (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, "
+    "TLS_DHE_RSA_WITH_AES_128_GCM_SHA256) at the top of the cipher suite order.",
+    "Windows 10: in Internet Options (inetcpl.cpl) > Advanced, select TLS 1.0, TLS 1.1 and "
+    "TLS 1.2, then Apply > OK.",
+    "Windows 10: restart the device while it is connected to the organization's network; if "
+    "that does not help, on the organization's network (never while travelling) run "
+    "`dsregcmd /leave` then `dsregcmd /join` in an elevated Command Prompt and restart.",
+    "Windows 8 / 7 SP1: install the update that makes TLS 1.1 and 1.2 WinHTTP's default "
+    "secure protocols (KB3140245) and set its registry value.",
+    f"All computers: finally, reset OneDrive ({_RESET}).",
+)
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    """One error code of the catalogue.
+
+    ``title`` is the message OneDrive shows, or the short meaning; ``meaning`` the cause as the
+    source states it; ``fix`` Microsoft's steps, in order; ``checks`` the check families
+    (``NET``) or IDs (``ODC002``) that matter for it; ``source`` the Microsoft article (for an
+    unconfirmed code, the Microsoft page to look it up in); ``third_party`` what other sites
+    claim, for unconfirmed codes only.
+    """
+
+    code: int
+    title: str
+    meaning: str
+    fix: tuple[str, ...]
+    checks: tuple[str, ...]
+    source: str
+    confirmed: bool = True
+    third_party: tuple[str, ...] = ()
+
+    @property
+    def hex(self) -> str:
+        """``0x8004de40``: the form OneDrive shows."""
+        return f"0x{self.code:08x}"
+
+    @property
+    def signed(self) -> int:
+        """The code as a signed 32-bit HRESULT (what logs and .NET print)."""
+        return self.code - (1 << 32) if self.code & 0x80000000 else self.code
+
+
+def _unconfirmed(code: int, *claims: str) -> ErrorCode:
+    return ErrorCode(
+        code,
+        "unconfirmed: no Microsoft description found",
+        "Microsoft's meaning of this code could not be confirmed.",
+        (),
+        ALL_FAMILIES,
+        ERROR_CODES_PAGE,
+        confirmed=False,
+        third_party=claims,
+    )
+
+
+_ENTRIES = (
+    ErrorCode(
+        0x8004DE40,
+        "Login was either interrupted or unsuccessful. Please try logging in again.",
+        "OneDrive is having trouble connecting to the cloud.",
+        _DE40_FIX,
+        ALL_FAMILIES,
+        _DE40_URL,
+    ),
+    ErrorCode(
+        0x8004DE88,
+        "We can't sign into your account, please try again later.",
+        "OneDrive is having trouble connecting to the cloud (the same article as 0x8004de40).",
+        _DE40_FIX,
+        ALL_FAMILIES,
+        _DE40_URL,
+    ),
+    *(
+        ErrorCode(
+            code,
+            "Can't sign in to OneDrive: a problem with the OneDrive account.",
+            "A problem affects the OneDrive account, such as a missing account, or a mismatch: "
+            "signing in to a personal Microsoft account with a work or school account's "
+            "credentials, or the other way round.",
+            (
+                "Sign in to the personal Microsoft account or the Microsoft 365 account on the "
+                "web to rule out authentication problems; in OneDrive, Help & Settings > "
+                "Settings > Account, make sure the expected account is shown, else sign in "
+                "with the right one.",
+                "Reset OneDrive: quit OneDrive, run `%localappdata%\\Microsoft\\OneDrive\\"
+                "onedrive.exe /reset`, restart OneDrive and sign in with the work or school "
+                "account.",
+                _LICENSE,
+            ),
+            ("ODC001", "ODC002"),
+            _SYNC + "sign-into-onedrive-error-0x8004de85-or-0x8004de8a",
+        )
+        for code in (0x8004DE85, 0x8004DE8A)
+    ),
+    ErrorCode(
+        0x8004DEEF,
+        "You don't have access to this service. For help, contact your IT department.",
+        "A problem with the OneDrive account, such as a missing license or a credential mismatch.",
+        (_LICENSE, _CLEAR_IDENTITIES, _CLEAR_ONEAUTH),
+        ("ODC002", "ODC003"),
+        _SYNC + "sign-into-onedrive-error-0x8004deef",
+    ),
+    *(
+        ErrorCode(
+            code,
+            "Can't sign in to OneDrive: an account or identity problem.",
+            "A problem affects the OneDrive account or its configuration, or identity "
+            "problems exist between multiple accounts.",
+            (
+                "Unlink and relink OneDrive with the correct account.",
+                "Uninstall OneDrive (Add or remove programs > Microsoft OneDrive > Uninstall) "
+                "and reinstall it from https://www.microsoft.com/microsoft-365/onedrive/download;"
+                " no data is lost.",
+                _CLEAR_IDENTITIES,
+            ),
+            ("ODC002", "ODC003"),
+            _SYNC + "sign-into-onedrive-error-0x8004de80-or-0x8004de86",
+        )
+        for code in (0x8004DE80, 0x8004DE86)
+    ),
+    ErrorCode(
+        0x8004DEC5,
+        "Can't sign in to OneDrive: an authentication error.",
+        "An authentication error, usually caused by multiple cached identities.",
+        (_CLEAR_IDENTITIES, _CLEAR_ONEAUTH),
+        ("ODC002", "ODC003"),
+        _SYNC + "sign-into-onedrive-error-0x8004dec5",
+    ),
+    ErrorCode(
+        0x8004DEF4,
+        "Sorry, there was a problem with OneDrive. Please restart your computer. If the problem "
+        "persists, please reinstall OneDrive.",
+        "Different causes, such as a folder name conflict, or a OneNote notebook synced with "
+        "the OneDrive sync app instead of through OneNote.",
+        (
+            "Run the Microsoft 365 Support and Recovery Assistant (https://aka.ms/SaRA-FirstScreen)"
+            " > OneDrive for Business > I need help syncing my OneDrive files.",
+            f"If that does not fix it, reset OneDrive ({_RESET}).",
+            "If it persists, uninstall OneDrive and reinstall it.",
+        ),
+        ("ODC001", "ODC002"),
+        _SYNC + "sign-into-onedrive-error-0x8004def4",
+    ),
+    ErrorCode(
+        0x8004DEF7,
+        "Can't sign in to OneDrive: storage, suspension or configuration.",
+        "The OneDrive storage exceeded its limit, the account was suspended (or frozen), or "
+        "the sync app has configuration issues.",
+        (
+            "Check the OneDrive storage; if it is at or near its limit, delete files or "
+            "folders to free space.",
+            "Unlink and relink OneDrive.",
+            f"Reset OneDrive ({_RESET}); it runs a full sync afterwards.",
+            "A personal account unused for 12 months or over its limit is frozen: see "
+            "Microsoft's 'What does it mean when your OneDrive account is frozen?'.",
+        ),
+        ("ODC002",),
+        _SYNC + "sign-into-onedrive-error-0x8004def7",
+    ),
+    ErrorCode(
+        0x8004E4D0,
+        "You don't have access to this service. For help, contact your IT department.",
+        "A permission problem with the OneDrive site: most often the user was deleted and "
+        "re-created with the same user name (UPN), so the site knows a different user ID; or "
+        "the user was moved to another synchronized OU after signing in to SharePoint.",
+        (
+            "An admin deletes the newly created user and restores the original one.",
+            "If a site user ID mismatch is not certain, run the Check User Access diagnostic.",
+            "If the original user cannot be restored: in the Microsoft 365 admin center, "
+            "search 'OneDrive Site User ID Mismatch', then Contact Support > New Service "
+            "Request, with the UPN and OneDrive URL.",
+        ),
+        (),  # a tenant-side problem: nothing on the PC explains it
+        _SYNC + "sign-into-onedrive-error-0x8004e4d0",
+    ),
+    ErrorCode(
+        0x80070194,
+        "The cloud file provider exited unexpectedly.",
+        "HRESULT_FROM_WIN32(ERROR_CLOUD_FILE_PROVIDER_TERMINATED), Windows error 404: the sync "
+        "provider of a OneDrive folder (OneDrive.exe) stopped while a file was being used. "
+        "Microsoft has no OneDrive article for it.",
+        (),
+        ("ODC001", "ODC002"),
+        "https://learn.microsoft.com/windows/win32/debug/system-error-codes--0-499-",
+    ),
+    _unconfirmed(
+        0x8004DE90,
+        "errorcodelab.com: the OneDrive account has not finished setting up (license or "
+        "provisioning).",
+        "a third-party script's error table: the organisation has disabled OneDrive for this user.",
+    ),
+    _unconfirmed(
+        0x8004DEF0,
+        "third-party script error tables: the authentication token expired or is invalid.",
+        "a Japanese topic list: credentials or password.",
+    ),
+    _unconfirmed(0x8004DEDC),
+    _unconfirmed(0x8004DE44, "a Japanese topic title only: proxy or authentication."),
+    _unconfirmed(0x8004DE69, "a third-party script's error table: single sign-on (SSO) failed."),
+    _unconfirmed(
+        0x8004DE9A, "a third-party script's error table: the account is disabled or deleted."
+    ),
+)
+
+CATALOGUE: dict[int, ErrorCode] = {entry.code: entry for entry in _ENTRIES}
+
+_HEX_RE = re.compile(r"(?:0x)?([0-9a-f]{1,8})", re.ASCII)
+_DEC_RE = re.compile(r"-?[0-9]{1,10}", re.ASCII)
+
+
+def parse_code(text: str) -> tuple[int, ...]:
+    """The unsigned 32-bit values ``text`` can mean, most likely first.
+
+    ``0x8004de40`` and ``8004DE40`` are hexadecimal, ``-2147164608`` a signed and
+    ``2147802688`` an unsigned decimal HRESULT. Digits only (``80070194``) can be either:
+    both readings are returned, decimal first. Empty when ``text`` is no number.
+    """
+    text = text.strip().lower()
+    values: list[int] = []
+    if _DEC_RE.fullmatch(text):
+        number = int(text)
+        if -(1 << 31) <= number < (1 << 32):
+            values.append(number & 0xFFFFFFFF)
+    match = _HEX_RE.fullmatch(text)
+    if match:
+        values.append(int(match.group(1), 16))
+    return tuple(dict.fromkeys(values))
+
+
+def lookup(code: str) -> ErrorCode | None:
+    """The catalogue entry for ``code`` in any form :func:`parse_code` reads; None if unknown."""
+    for value in parse_code(code):
+        if value in CATALOGUE:
+            return CATALOGUE[value]
+    return None
+
+
+def known_codes() -> tuple[str, ...]:
+    """Every catalogue code as OneDrive shows it (``0x8004de40``), for a usage message."""
+    return tuple(entry.hex for entry in _ENTRIES)
+
+
+def focus_checks(code: str) -> frozenset[str] | None:
+    """The check IDs that matter for ``code``; None when the code is unknown.
+
+    Empty for a code nothing on the PC can explain (0x8004e4d0). An unconfirmed code gives every
+    check: there is no known meaning to narrow them by.
+    """
+    entry = lookup(code)
+    if entry is None:
+        return None
+    from .checks import REGISTRY  # lazily: `explain` does not need the catalogue
+
+    return frozenset(
+        check_id
+        for check_id in REGISTRY
+        for selector in entry.checks
+        if check_id == selector or re.fullmatch(rf"{selector}\d{{3}}", check_id)
+    )
+
+
+def render_explanation(entry: ErrorCode) -> str:
+    """Plain text for ``onedrive-doctor explain CODE``."""
+    lines = [f"{entry.hex} (also {entry.signed} / {entry.code})"]
+    if not entry.confirmed:
+        lines += [
+            "UNCONFIRMED: no Microsoft description of this code was found.",
+            "",
+        ]
+        if entry.third_party:
+            lines.append(
+                "Third-party descriptions (they conflict with each other or are unverified; "
+                "they are not Microsoft's word):"
+            )
+            lines += [f"  - {claim}" for claim in entry.third_party]
+        else:
+            lines.append("No usable description was found anywhere.")
+        lines += [
+            "",
+            f"Look it up in Microsoft's list: {entry.source}",
+            "onedrive-doctor runs every check for it.",
+        ]
+        return "\n".join(lines) + "\n"
+    lines += [
+        f"Message: {entry.title}",
+        f"Meaning: {entry.meaning}",
+        "",
+    ]
+    if entry.fix:
+        lines.append("Microsoft's fix:")
+        lines += [f"  {number}. {step}" for number, step in enumerate(entry.fix, 1)]
+    else:
+        lines.append("Microsoft gives no OneDrive-specific fix for this code.")
+    lines.append("")
+    if entry.checks:
+        lines.append("Checks that matter: " + ", ".join(entry.checks))
+    else:
+        lines.append("Checks that matter: none on this PC (the cause is in the tenant).")
+    lines.append(f"Source: {entry.source}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,173 @@
+"""What a Windows client offers, on the wire and against Azure Front Door's policies.
+
+:func:`client_hello_spec` rebuilds the ClientHello the PC's Schannel would send (protocol range,
+suites in its order, curves, signature algorithms); :func:`judge_policy` and :func:`judge_scan`
+say, without a connection, whether a documented AFD policy or a scanned endpoint would accept it.
+AFD "chooses a cipher suite in the listed order from the cipher suites that the client supports"
+and tries TLS 1.3 first (learn.microsoft.com/azure/frontdoor/tls-policy); TLS 1.3 and ECDHE need
+one of the SDL curves secp256r1, secp384r1, secp521r1 (same page).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..afd import AfdPolicy
+from ..tls import ClientHelloSpec, NamedGroup, ProtocolVersion, SignatureScheme
+from ..tls._suites import by_name
+from .client_model import ClientProfile
+
+__all__ = ["SDL_CURVES", "Verdict", "client_hello_spec", "judge_policy", "judge_scan"]
+
+SDL_CURVES = ("secp256r1", "secp384r1", "secp521r1")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Would the peer accept this client? With which protocol and suite, or why not."""
+
+    accepted: bool
+    protocol: str | None = None
+    cipher_suite: str | None = None
+    reason: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The verdict as simulate's JSON shows it (spec/cli.md)."""
+        if self.accepted:
+            return {"accepted": True, "protocol": self.protocol, "cipher_suite": self.cipher_suite}
+        return {"accepted": False, "reason": self.reason}
+
+
+def client_hello_spec(profile: ClientProfile, server_name: str | None) -> ClientHelloSpec:
+    """The ClientHello this PC's Schannel would send to ``server_name``."""
+    offered = sorted(profile.offered_protocols, reverse=True)
+    if not offered:
+        raise ValueError("Schannel on this PC offers no protocol at all")
+    highest = offered[0]
+    groups = tuple(int(NamedGroup[c]) for c in profile.curves if c in NamedGroup.__members__)
+    sigalgs = tuple(
+        int(SignatureScheme[s])
+        for s in profile.signature_algorithms
+        if s in SignatureScheme.__members__
+    )
+    tls13 = highest == ProtocolVersion.TLSv1_3
+    supported = tuple(v for v in offered if v >= ProtocolVersion.TLSv1_2) if tls13 else None
+    key_share = groups[:1] if tls13 and groups else ()
+    extra: dict[str, Any] = {}
+    if sigalgs:
+        extra["signature_algorithms"] = sigalgs
+    return ClientHelloSpec(
+        version=highest,
+        cipher_suites=profile.suite_codes,
+        server_name=server_name,
+        groups=groups or (int(NamedGroup.secp256r1), int(NamedGroup.secp384r1)),
+        supported_versions=supported,
+        key_share_groups=key_share,
+        record_version=ProtocolVersion.TLSv1_0
+        if highest < ProtocolVersion.TLSv1_2
+        else ProtocolVersion.TLSv1_2,
+        extensions_enabled=highest >= ProtocolVersion.TLSv1_0,
+        # Schannel pads its hellos only in builds that need it; the F5 workaround is harmless.
+        padding_to=None,
+        **extra,
+    )
+
+
+def judge_policy(profile: ClientProfile, policy: AfdPolicy) -> Verdict:
+    """Judge whether a front door with ``policy`` would accept this PC's offer."""
+    return _judge(
+        profile,
+        list(policy.tls13),
+        list(policy.tls12),
+        list(SDL_CURVES),
+        legacy=policy.legacy_protocols,
+        peer=f"AFD policy {policy.name}",
+    )
+
+
+def judge_scan(profile: ClientProfile, scan: dict[str, Any]) -> Verdict:
+    """Judge whether the scanned endpoint (its accepted suites and groups) would accept it."""
+    protocols = scan.get("protocols", {})
+
+    def names(label: str) -> list[str]:
+        entry = protocols.get(label) or {}
+        return [str(s.get("name")) for s in entry.get("cipher_suites", []) if isinstance(s, dict)]
+
+    groups_seen = scan.get("groups") or {}
+    groups = sorted({g for gs in groups_seen.values() for g in gs}) or list(SDL_CURVES)
+    target = scan.get("target", {})
+    legacy = bool(
+        (protocols.get("TLSv1.0") or {}).get("accepted")
+        or (protocols.get("TLSv1.1") or {}).get("accepted")
+    )
+    return _judge(
+        profile,
+        names("TLSv1.3"),
+        names("TLSv1.2"),
+        groups,
+        legacy=legacy,
+        peer=f"{target.get('host')}:{target.get('port')}",
+        legacy_suites={"TLSv1.0": names("TLSv1.0"), "TLSv1.1": names("TLSv1.1")},
+    )
+
+
+def _judge(
+    profile: ClientProfile,
+    tls13: Sequence[str],
+    tls12: Sequence[str],
+    peer_groups: Sequence[str],
+    legacy: bool,
+    peer: str,
+    legacy_suites: dict[str, list[str]] | None = None,
+) -> Verdict:
+    offered = set(profile.offered_protocols)
+    mine = profile.cipher_suites
+    curves = [c for c in profile.curves if c in peer_groups]
+    if ProtocolVersion.TLSv1_3 in offered and curves:
+        for name in tls13:
+            if name in mine:
+                return Verdict(True, "TLSv1.3", name)
+    if ProtocolVersion.TLSv1_2 in offered:
+        for name in tls12:
+            suite = by_name(name)
+            if name not in mine or suite is None:
+                continue
+            if suite.kex.startswith("ECDHE") and not curves:
+                continue
+            return Verdict(True, "TLSv1.2", name)
+    if legacy and legacy_suites:
+        for label, version in (
+            ("TLSv1.1", ProtocolVersion.TLSv1_1),
+            ("TLSv1.0", ProtocolVersion.TLSv1_0),
+        ):
+            if version in offered:
+                for name in legacy_suites.get(label, []):
+                    if name in mine:
+                        return Verdict(True, label, name)
+    return Verdict(False, reason=_why_not(profile, tls13, tls12, curves, peer))
+
+
+def _why_not(
+    profile: ClientProfile,
+    tls13: Sequence[str],
+    tls12: Sequence[str],
+    curves: list[str],
+    peer: str,
+) -> str:
+    offered = profile.offered_protocols
+    labels = ", ".join(v.label for v in offered) or "nothing"
+    if ProtocolVersion.TLSv1_2 not in offered and ProtocolVersion.TLSv1_3 not in offered:
+        return f"this PC offers {labels}; {peer} needs TLS 1.2 or TLS 1.3"
+    common = [s for s in tls12 if s in profile.cipher_suites]
+    if common and not curves:
+        return (
+            f"the common suites ({', '.join(common)}) need an ECDHE curve, and this PC "
+            f"offers none of {', '.join(SDL_CURVES)}"
+        )
+    return (
+        f"no cipher suite in common: {peer} accepts {', '.join(tls12) or 'no TLS 1.2 suite'}"
+        f"{' (and TLS 1.3)' if tls13 else ''}; this PC offers "
+        f"{len(profile.cipher_suites)} suites, none of them"
+    )

@@ -369,3 +369,19 @@ def test_windows_bundle_with_onedrive_json_end_to_end(cli: Any, tmp_path: Path) 
     assert odc["ODC001"]["status"] == "pass"
     assert odc["ODC002"]["fix"]["title"] == f'Reset OneDrive: "{ALICE_EXE}" /reset'
     assert odc["ODC003"]["status"] == "unknown"
+
+
+def test_odc002_waits_while_another_check_explains_the_error(cli: Any, tmp_path: Path) -> None:
+    # Given an installed OneDrive and a PC that is offline (NET001 fails with severity error)
+    probes = (
+        '{"attempts": [{"probe": "ncsi", "target": "http://x/", "status": "failed", '
+        '"error": "refused"}, {"probe": "dns", "target": "login.microsoftonline.com", '
+        '"status": "failed", "error": "NXDOMAIN", "result": {"rcode": "NXDOMAIN"}}]}'
+    )
+    files = windows(HKCU + '\n"Version"="24.2"\n' + ALICE_TRIGGER)
+    files["probes.json"] = probes
+    finding = analyze(cli, tmp_path, files)["ODC002"]
+    # Then the reset is not advised yet: the connectivity failure explains the error
+    assert (finding["id"], finding["status"], finding["severity"]) == ("ODC002", "pass", None)
+    assert finding["message"].startswith("Not yet: NET001")
+    assert "NET001" in finding["evidence"]["explained_by"]

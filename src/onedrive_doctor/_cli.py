@@ -552,7 +552,7 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 
     if not args.check_id:
         for check in REGISTRY.values():
-            print(f"{check.id}  {check.name:<36} {check.severity.value:<8} {check.summary}")
+            print(f"{check.id:<7} {check.name:<36} {check.severity.value:<8} {check.summary}")
         return EXIT_OK
     found = REGISTRY.get(args.check_id.strip().upper())
     if found is None:

@@ -60,21 +60,12 @@ def verdict_from_replay(result: dict[str, Any], error: str | None) -> dict[str, 
 
 def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100) -> str:
     """The simulation as a table a person reads at a glance."""
-    import io
-
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        emoji=False,
-    )
+    from .report._console import console_text, text_console
+
+    console, buffer = text_console(color, width)
     client = doc["client"]
     console.print(
         f"[bold]{escape(str(client['windows']))}[/] (build {client['build']}): the "
@@ -100,4 +91,4 @@ def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100
             table.add_row(peer, "[red]rejected[/]", escape(str(verdict.get("reason"))))
     console.print()
     console.print(table)
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return console_text(buffer)

@@ -66,4 +66,31 @@ def run_check(check: Check, ev: Evidence) -> Finding:
 
 def run_checks(ev: Evidence) -> list[Finding]:
     """Every registered check's finding, in catalogue order."""
-    return [run_check(check, ev) for check in REGISTRY.values()]
+    findings = [run_check(check, ev) for check in REGISTRY.values()]
+    return [_reset_only_if_unexplained(f, findings) for f in findings]
+
+
+def _reset_only_if_unexplained(finding: Finding, findings: list[Finding]) -> Finding:
+    """ODC002: the article's last step, advised only when no other check explains the error.
+
+    Resetting OneDrive signs the user out and resyncs; while a failing check names the cause, the
+    reset cannot help and only costs the user time (article, "All computers").
+    """
+    if finding.id != "ODC002" or finding.status is not Status.FAIL:
+        return finding
+    causes = [f.id for f in findings if f.is_error and f.id != "ODC002"]
+    if not causes:
+        return finding
+    return Finding(
+        id=finding.id,
+        name=finding.name,
+        step=finding.step,
+        status=Status.PASS,
+        severity=None,
+        message=(
+            f"Not yet: {', '.join(causes[:4])}{' and others' if len(causes) > 4 else ''} "
+            "explain the error; fix those first, and reset OneDrive only if it remains. "
+            + finding.message
+        ),
+        evidence={**finding.evidence, "explained_by": causes},
+    )

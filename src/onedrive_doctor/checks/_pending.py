@@ -8,9 +8,9 @@ version does not read yet).
 from __future__ import annotations
 
 from .._model import Outcome
-from ..evidence import Evidence
+from ..evidence import Evidence, NetworkEvidence
 
-__all__ = ["NO_WINDOWS_EVIDENCE", "not_windows", "pending"]
+__all__ = ["NO_WINDOWS_EVIDENCE", "network_evidence", "not_windows", "pending"]
 
 NO_WINDOWS_EVIDENCE = "no Windows evidence in this bundle"
 
@@ -45,3 +45,13 @@ def pending(ev: Evidence, needs: tuple[str, ...], windows_only: bool = True) -> 
         "this version of onedrive-doctor does not evaluate this evidence yet "
         f"({', '.join(present[:3])}{', ...' if len(present) > 3 else ''})"
     )
+
+
+def network_evidence(ev: Evidence, missing: str) -> NetworkEvidence | Outcome:
+    """The bundle's network probes, or the ``unknown`` outcome saying why there are none."""
+    if ev.network is not None:
+        return ev.network
+    problem = ev.problem("probes.json")
+    if problem:
+        return Outcome.unknown(f"unreadable evidence: {problem}")
+    return Outcome.unknown(missing)

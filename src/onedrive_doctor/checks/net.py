@@ -8,7 +8,7 @@ from .._attempt import AttemptStatus, ProbeAttempt
 from .._model import Fix, Outcome
 from ..evidence import Evidence, NetworkEvidence
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
-from ._pending import not_windows
+from ._pending import network_evidence, not_windows
 
 __all__ = [
     "captive_portal",
@@ -27,13 +27,8 @@ _WIFI_HELP = "https://go.microsoft.com/fwlink/?linkid=871051"
 
 
 def _network(ev: Evidence) -> NetworkEvidence | Outcome:
-    if ev.network is not None:
-        return ev.network
-    problem = ev.problem("probes.json")
-    if problem:
-        return Outcome.unknown(f"unreadable evidence: {problem}")
-    return Outcome.unknown(
-        "no network probes in this bundle (collected with --no-network, or analysed offline)"
+    return network_evidence(
+        ev, "no network probes in this bundle (collected with --no-network, or analysed offline)"
     )
 
 

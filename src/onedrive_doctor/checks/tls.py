@@ -12,7 +12,7 @@ from ..evidence import Evidence, NetworkEvidence
 from ..microsoft_pki import common_name, is_microsoft_issuer
 from ..windows.client_model import ClientProfile, client_profile
 from ..windows.offer import judge_scan
-from ._pending import NO_WINDOWS_EVIDENCE, not_windows
+from ._pending import NO_WINDOWS_EVIDENCE, network_evidence, not_windows
 
 __all__ = [
     "client_offer_rejected",
@@ -272,15 +272,13 @@ def _issuers(attempt: ProbeAttempt, net: NetworkEvidence) -> list[str]:
 
 
 def _network(ev: Evidence) -> NetworkEvidence | Outcome:
-    if ev.network is not None:
-        return ev.network
-    problem = ev.problem("probes.json")
-    if problem:
-        return Outcome.unknown(f"unreadable evidence: {problem}")
-    return Outcome.unknown("no network probes in this bundle, so no TLS scan")
+    return network_evidence(ev, "no network probes in this bundle, so no TLS scan")
 
 
-def _scans(net: NetworkEvidence) -> list[ProbeAttempt] | Outcome:
+def _scans(ev: Evidence) -> list[ProbeAttempt] | Outcome:
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
     scans = [a for a in net.of("tls_scan") if a.ok]
     if scans:
         return scans
@@ -336,10 +334,7 @@ def peer_lacks_tls12(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/azure/frontdoor/end-to-end-tls
 
     """
-    net = _network(ev)
-    if isinstance(net, Outcome):
-        return net
-    scans = _scans(net)
+    scans = _scans(ev)
     if isinstance(scans, Outcome):
         return scans
     bad = [(a, _accepted(a)) for a in scans if not {"TLSv1.2", "TLSv1.3"} & set(_accepted(a))]
@@ -398,10 +393,7 @@ def peer_tls_policy(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/azure/frontdoor/end-to-end-tls
 
     """
-    net = _network(ev)
-    if isinstance(net, Outcome):
-        return net
-    scans = _scans(net)
+    scans = _scans(ev)
     if isinstance(scans, Outcome):
         return scans
     summaries: list[dict[str, Any]] = []

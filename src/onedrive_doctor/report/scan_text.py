@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
+
+from ._console import console_text, text_console
 
 __all__ = ["render_scan"]
 
 
 def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -> str:
     """Render the scan JSON (spec/cli.md) as text."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        emoji=False,
-    )
+    console, buffer = text_console(color, width)
     target = result["target"]
     where = f"{target['host']}:{target['port']}"
     if target.get("address") and target["address"] != target["host"]:
@@ -70,4 +62,4 @@ def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -
         else "Azure Front Door policy: none of the documented generations matches"
     )
     console.print(f"[dim]{result['connections']} TCP connections, {result['elapsed_s']:.2f} s[/]")
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return console_text(buffer)

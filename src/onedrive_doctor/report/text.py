@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
 
 from .._model import Finding, Severity, Status
 from .._version import __version__
+from ._console import console_text, text_console
 from ._report import Report
 
 if TYPE_CHECKING:
@@ -25,18 +25,9 @@ _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Sever
 
 def render_text(report: Report, color: bool = False, width: int = 100) -> str:
     """The report for a person; ``color`` adds ANSI colours."""
-    from rich.console import Console
     from rich.markup import escape
 
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        emoji=False,
-    )
+    console, buffer = text_console(color, width)
     _say(
         console,
         f"[bold]onedrive-doctor {__version__}[/] — why OneDrive says 0x8004de40 "
@@ -56,6 +47,9 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
                 f"[{style}]{finding.id}[/] {escape(finding.name)}: {escape(finding.message)}",
                 indent=4,
             )
+        if summary.status is Status.NOT_APPLICABLE and summary.findings:
+            # Say why the article's step does not apply (e.g. the join steps on a home PC).
+            _say(console, f"[dim]{escape(summary.findings[0].message)}[/]", indent=4)
         unknown = [f for f in summary.findings if f.status is Status.UNKNOWN]
         if unknown and summary.status is not Status.FAIL:
             reasons = sorted({f.message for f in unknown})
@@ -76,8 +70,7 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
         f"{counts['unknown']} unknown, {counts['not_applicable']} not applicable. "
         "Details of a check: onedrive-doctor checks ID[/]",
     )
-    # rich pads wrapped lines to the full width; trailing blanks only get in a reader's way.
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+    return console_text(buffer)
 
 
 def _say(console: Console, markup: str, indent: int = 0) -> None:

@@ -527,7 +527,7 @@ SAMPLE_VERDICTS = {
         "IDN002": ("not_applicable", None),
         "IDN003": ("not_applicable", None),
         "IDN004": ("not_applicable", None),
-        "IDN005": ("unknown", None),
+        "IDN005": ("not_applicable", None),
     },
     # Workgroup PC with an Entra registered work account.
     "dsregcmd_workgroup_workplace_joined_it_locale.txt": {
@@ -535,7 +535,7 @@ SAMPLE_VERDICTS = {
         "IDN002": ("not_applicable", None),
         "IDN003": ("not_applicable", None),
         "IDN004": ("not_applicable", None),
-        "IDN005": ("unknown", None),
+        "IDN005": ("not_applicable", None),
     },
     # Not dsregcmd /status output at all.
     "dsregcmd_help_switches.txt": dict.fromkeys(IDS, ("unknown", None)),

@@ -940,6 +940,12 @@ def device_registration_unreachable(ev: Evidence) -> Outcome:
             + ")",
             **values,
         )
+    if status.domain_joined is False and status.azure_ad_joined is False:
+        return Outcome.not_applicable(
+            f"this device is {status.join_type}: it is neither domain joined nor Microsoft "
+            "Entra joined, so the article's device registration steps do not apply",
+            **values,
+        )
     return Outcome.unknown(
         "dsregcmd.txt has no device registration diagnostics: dsregcmd prints its pre-join "
         "tests (DRS Discovery Test, ...) only when the device is domain joined but not yet "

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from regfiles import reg_bytes
 
 from onedrive_doctor.evidence import Evidence
 from onedrive_doctor.parsers.regfile import Registry
 from onedrive_doctor.tls import ProtocolVersion
 from onedrive_doctor.windows.client_model import client_profile
+from regfiles import reg_bytes
 
 CV = r"[HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows NT\CurrentVersion]"
 SCHANNEL = r"HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"

@@ -73,8 +73,16 @@ class ScanTarget:
 
     @property
     def server_name(self) -> str | None:
-        """The SNI to send (``None`` for an IP address literal)."""
-        return self.sni if self.sni is not None else self.host
+        """The SNI to send (``None`` for an IP address literal: RFC 6066 §3 forbids those)."""
+        if self.sni is not None:
+            return self.sni
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(self.host)
+        except ValueError:
+            return self.host
+        return None
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from .._model import Outcome
+from typing import Any
+
+from .._model import Fix, Outcome
 from ..evidence import Evidence
-from ._pending import pending
+from ..windows.client_model import INET_HKCU, INET_HKLM, INET_POLICY_HKCU, INET_POLICY_HKLM
+from ._windows import TLS12_BIT, assumed_notes, exported, mask_text, profile_of, registry_of
 
 __all__ = ["internet_options_tls12_off"]
+
+# Where WinINet's SecureProtocols comes from, first match wins (the client model's order;
+# windows-tls.md §4.3: the policy location is unconfirmed, §9.11).
+_SOURCES = (
+    (INET_POLICY_HKCU, "the user's Group Policy"),
+    (INET_POLICY_HKLM, "the machine's Group Policy"),
+    (INET_HKCU, "the user's Internet Options"),
+    (INET_HKLM, "the machine-wide Internet Settings"),
+)
 
 
 def internet_options_tls12_off(ev: Evidence) -> Outcome:
@@ -17,7 +29,9 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
         configured (Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings under
         HKCU / HKLM; this location is unconfirmed), else
         HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings, else the same value
-        under HKLM. Fails when it lacks the 0x800 (TLS 1.2) bit.
+        under HKLM. Fails when it lacks the 0x800 (TLS 1.2) bit, naming where it came from.
+        Without any value the release's default is judged (and said to be assumed); that can
+        pass only when the HKCU and HKLM Internet Settings keys were exported.
 
     Why it matters:
         This value holds the TLS boxes of inetcpl.cpl > Advanced, and WinINet offers Schannel
@@ -31,8 +45,10 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
     Fix:
         Press Windows+R, run `inetcpl.cpl`, open Advanced, tick "Use TLS 1.2" (the article ticks
         TLS 1.0, 1.1 and 1.2), Apply, OK; that is HKCU `SecureProtocols` with 0x800 set, e.g.
-        0xA80 = TLS 1.0 + 1.1 + 1.2 (0x2A80 adds TLS 1.3, Windows 11 / Server 2022 and later).
-        Then restart OneDrive. If the policy sets it, the admin must change the policy.
+        0xA80 = TLS 1.0 + 1.1 + 1.2 (0x2A80 adds TLS 1.3, proposed on Windows 11 / Server 2022
+        and later): `reg add "HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings"
+        /v SecureProtocols /t REG_DWORD /d 0xA80 /f`. Then restart OneDrive. If the policy sets
+        it, the admin must change the policy.
 
     Fix safety:
         Safe for the per-user HKCU value: one bit, no admin rights, no restart, old value
@@ -47,4 +63,84 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/microsoft-365/compliance/tls-1.0-and-1.1-deprecation-for-office-365
 
     """
-    return pending(ev, ("registry/",))
+    profile = profile_of(ev, needs=(INET_HKCU,))
+    if isinstance(profile, Outcome):
+        return profile
+    registry = registry_of(ev)
+    family = profile.family
+    found = None
+    for index, (key, label) in enumerate(_SOURCES):
+        value = registry.dword(key, "SecureProtocols")
+        if value is not None:
+            found = (index, key, label, value)
+            break
+    evidence: dict[str, Any] = {"windows": profile.label}
+    if found is None:
+        missing = [key for key in (INET_HKCU, INET_HKLM) if not exported(registry, key)]
+        if missing:
+            return Outcome.unknown(
+                "the Internet Settings keys were not exported, so SecureProtocols is unknown "
+                f"(needs registry/: {', '.join(missing)})",
+                **evidence,
+            )
+        mask = family.wininet_secure_protocols
+        where = (
+            f"{mask_text(mask)}, the default of {family.name} (default; no SecureProtocols value)"
+        )
+        notes = assumed_notes(profile, "wininet_secure_protocols")
+        if notes:
+            evidence["assumed"] = notes
+            where += ", assumed: Internet Explorer's default is undocumented per release"
+        evidence.update(SecureProtocols=None, source="default")
+        policy = False
+    else:
+        index, key, label, mask = found
+        # A machine-wide value is in force only when the user has none: that needs HKCU exported.
+        if index == 3 and not exported(registry, INET_HKCU):
+            return Outcome.unknown(
+                f"SecureProtocols={mask_text(mask)} at {INET_HKLM}, but the user's key was not "
+                f"exported and would override it (needs registry/: {INET_HKCU})",
+                **evidence,
+            )
+        where = f"SecureProtocols={mask_text(mask)} at {key} ({label})"
+        evidence.update(SecureProtocols=mask, source=key)
+        policy = index < 2
+    if mask & TLS12_BIT:
+        return Outcome.passed(f"TLS 1.2 is ticked in Internet Options: {where}.", **evidence)
+    message = f"TLS 1.2 is unticked in Internet Options: {where} lacks 0x800 (TLS 1.2)."
+    target = 0x0A80 | (0x2000 if family.tls13_available else 0)
+    boxes = "TLS 1.0, TLS 1.1, TLS 1.2" + (" and TLS 1.3" if family.tls13_available else "")
+    if policy:
+        message += " A Group Policy sets it, so the Internet Options boxes are greyed out."
+        fix = Fix(
+            "Change the 'Turn off encryption support' Group Policy to include TLS 1.2",
+            (
+                "Ask the Group Policy owner to set Windows Components > Internet Explorer > "
+                "Internet Control Panel > Advanced Page > Turn off encryption support to a value "
+                f"with TLS 1.2, e.g. 'Use {boxes}' ({target}), or to Not configured.",
+                "Then run `gpupdate /force` and restart OneDrive.",
+            ),
+            safety="manual",
+            needs_admin=True,
+        )
+    else:
+        evidence["changes"] = [
+            {
+                "key": INET_HKCU,
+                "value": "SecureProtocols",
+                "old": registry.dword(INET_HKCU, "SecureProtocols"),
+                "new": target,
+            }
+        ]
+        fix = Fix(
+            f"Tick TLS 1.2 in Internet Options: set SecureProtocols=0x{target:X} at {INET_HKCU}",
+            (
+                "Press Windows+R, run `inetcpl.cpl`, open the Advanced tab, tick "
+                f"{boxes} under Security, then Apply and OK.",
+                "Or, as the user: "
+                f'reg add "{INET_HKCU}" /v SecureProtocols /t REG_DWORD /d 0x{target:X} /f',
+                "Restart OneDrive.",
+            ),
+            safety="safe",
+        )
+    return Outcome.failed(message, fix=fix, **evidence)

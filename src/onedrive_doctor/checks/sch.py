@@ -1,10 +1,48 @@
-"""SCH: Schannel, the Windows TLS client (article: TLS deprecation and cipher suites)."""
+"""SCH: Schannel, the Windows TLS client (article: TLS deprecation and cipher suites).
+
+Each check reads the PC's effective TLS client (``windows.client_model``); SCH002, SCH003 and
+SCH005 compare it with the front door: the AFD policy measured by the bundle's TLS scans, else
+the default TLSv1.2_2023, which the finding then says it assumed (spec/checks.md).
+"""
 
 from __future__ import annotations
 
-from .._model import Outcome
+import dataclasses
+from typing import Any
+
+from .._model import Fix, Outcome, Severity
+from ..afd import AFD_POLICIES, DEFAULT_POLICY
 from ..evidence import Evidence
-from ._pending import pending
+from ..tls import ProtocolVersion
+from ..tls._suites import by_name
+from ..windows.client_model import (
+    DH_KEY,
+    ECDH_KEY,
+    POLICY_SSL_KEY,
+    ClientProfile,
+    ProtocolSetting,
+    protocol_key,
+)
+from ..windows.offer import SDL_CURVES, judge_policy
+from ._windows import (
+    SCHANNEL_KEY,
+    FrontDoor,
+    Peer,
+    assumed_notes,
+    cipher_source_text,
+    exported,
+    front_door,
+    gpo_cipher_fix,
+    kex_allows,
+    profile_of,
+    reg_add,
+    reg_delete,
+    registry_of,
+    suites_as_if_tls12_on,
+    supported_suites,
+    tls12_capable,
+    tls_settings_collected,
+)
 
 __all__ = [
     "afd_suites_not_preferred",
@@ -16,6 +54,25 @@ __all__ = [
     "tls13_client_enabled_unsupported",
 ]
 
+# Files whose content changes the suite list or the curves (client_model: KB3042058 / KB2919355
+# decide the pre-Windows-10 default list; Get-TlsCipherSuite and Get-TlsEccCurve the live ones).
+_SUITE_FILES = ("hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt")
+# "The list is limited to 1,023 characters" (manage-tls, windows-tls.md §4.6).
+_POLICY_LIMIT = 1023
+_NIST_CURVES = {"secp256r1", "secp384r1", "nistp256", "nistp384"}
+_NOT_EXPORTED = "the Schannel settings were not exported"
+_SUITE_WORDS = ("cipher-suites.txt", "cipher_suites", "DHE_RSA", "AES-GCM", "ecc-curves.txt")
+
+
+def _values(setting: ProtocolSetting) -> str:
+    parts = []
+    for name, value in (
+        ("Enabled", setting.enabled_value),
+        ("DisabledByDefault", setting.disabled_by_default_value),
+    ):
+        parts.append(f"{name}={value}" if value is not None else f"no {name}")
+    return ", ".join(parts)
+
 
 def tls12_client_disabled(ev: Evidence) -> Outcome:
     r"""Schannel's TLS 1.2 client is switched off or off by default.
@@ -25,7 +82,9 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
         fails when `Enabled` = 0 (disabled on every Windows), when `DisabledByDefault` is
         non-zero, or when `DisabledByDefault` is absent on Windows 7 / Server 2008 R2 /
         Windows 8 / Server 2012, where TLS 1.2 must be enabled explicitly (Microsoft's
-        readiness script treats absence on NT 6.2 and older as "not enabled").
+        readiness script treats absence on NT 6.2 and older as "not enabled"; for Windows 8 /
+        2012 Microsoft's protocol table says "Enabled", a doubt the message repeats). Unknown
+        when the bundle has no SCHANNEL export: absent values then prove nothing.
 
     Why it matters:
         With `Enabled` = 0 Schannel "will not negotiate this protocol version regardless of the
@@ -35,13 +94,14 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
         (Schannel) component in Windows 7 be configured to support TLS 1.1 and 1.2".
 
     Evidence:
-        registry/: the SCHANNEL\Protocols export, and the Windows build from
+        registry/: the SCHANNEL export, and the Windows build from
         HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion to decide what absence means.
 
     Fix:
         Set REG_DWORD `Enabled` = 1 and `DisabledByDefault` = 0 under ...\TLS 1.2\Client
-        (`reg add "<key>" /v DisabledByDefault /t REG_DWORD /d 0 /f`), then restart Windows:
-        the values apply only to credential handles acquired afterwards.
+        (`reg add "<key>" /v Enabled /t REG_DWORD /d 1 /f`, the same with
+        `/v DisabledByDefault ... /d 0`), then restart Windows: the values apply only to
+        credential handles acquired afterwards.
 
     Fix safety:
         Needs confirmation: a machine-wide Schannel change that needs admin rights and a
@@ -57,21 +117,133 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
           https://support.microsoft.com/topic/update-to-enable-tls-1-1-and-tls-1-2-as-default-secure-protocols-in-winhttp-in-windows-c4bd73d2-31d7-761e-0178-11268bb10392
 
     """
-    return pending(ev, ("registry/",))
+    profile = profile_of(ev, needs=(SCHANNEL_KEY,))
+    if isinstance(profile, Outcome):
+        return profile
+    key = protocol_key(ProtocolVersion.TLSv1_2)
+    if not exported(registry_of(ev), key):
+        return Outcome.unknown(f"{_NOT_EXPORTED} (needs registry/: {SCHANNEL_KEY})")
+    setting = profile.protocol(ProtocolVersion.TLSv1_2)
+    family = profile.family
+    enabled, by_default = setting.enabled_value, setting.disabled_by_default_value
+    notes = assumed_notes(profile, "TLS 1.1/1.2")
+    evidence: dict[str, Any] = {
+        "windows": profile.label,
+        "key": key,
+        "Enabled": enabled,
+        "DisabledByDefault": by_default,
+        "state": setting.state,
+    }
+    if notes:
+        evidence["assumed"] = notes
+    if setting.state == "not-supported":
+        return Outcome.not_applicable(f"{family.name} does not implement TLS 1.2", **evidence)
+    offered = ", ".join(v.label for v in profile.offered_protocols) or "nothing"
+    if setting.state == "disabled":
+        message = f"TLS 1.2 client is disabled: Enabled=0 at {key}"
+    elif setting.state == "disabled-by-default" and by_default:
+        message = f"TLS 1.2 client is off by default: DisabledByDefault={by_default} at {key}"
+    elif setting.state == "disabled-by-default":
+        also = "" if enabled is None else f"Enabled={enabled} but "
+        message = (
+            f"TLS 1.2 client is off by default on {family.name}: {also}DisabledByDefault is "
+            f"absent at {key}, and {family.name} needs DisabledByDefault=0"
+        )
+    elif family.tls12_registry_required and by_default is None:
+        message = (
+            f"TLS 1.2 client may be off by default on {family.name}: DisabledByDefault is absent "
+            f"at {key}. Microsoft's protocol table says TLS 1.2 is enabled on Windows 8 / Server "
+            "2012, but its TLS 1.2 readiness script requires DisabledByDefault=0 there "
+            "(windows-tls.md §9.4)"
+        )
+    else:
+        where = _values(setting) if (enabled, by_default) != (None, None) else "no values"
+        default = " (the OS default)" if (enabled, by_default) == (None, None) else ""
+        return Outcome.passed(
+            f"TLS 1.2 client is enabled on {profile.label}{default}: {where} at {key}.",
+            **evidence,
+        )
+    if setting.state != "enabled":
+        message += f"; by default Schannel offers only {offered}"
+    evidence["changes"] = [
+        {"key": key, "value": "Enabled", "old": enabled, "new": 1},
+        {"key": key, "value": "DisabledByDefault", "old": by_default, "new": 0},
+    ]
+    return Outcome.failed(
+        message + ".",
+        fix=Fix(
+            r"Set Enabled=1 and DisabledByDefault=0 under ...\SCHANNEL\Protocols\TLS 1.2\Client,"
+            " then restart Windows",
+            (
+                reg_add(key, "Enabled", 1),
+                reg_add(key, "DisabledByDefault", 0),
+                "Restart Windows: Schannel applies the values to connections opened afterwards.",
+            ),
+            safety="needs-confirmation",
+            needs_admin=True,
+            needs_restart=True,
+        ),
+        **evidence,
+    )
+
+
+# --- the suite list against the front door ----------------------------------------------------
+
+
+def _suite_profile(ev: Evidence) -> tuple[ClientProfile, ClientProfile, FrontDoor] | Outcome:
+    """The profile, the same judged as if TLS 1.2 were on, and the front door; or why not."""
+    profile = profile_of(ev, uses=_SUITE_FILES, needs=(SCHANNEL_KEY,))
+    if isinstance(profile, Outcome):
+        return profile
+    if not tls_settings_collected(ev, registry_of(ev)):
+        return Outcome.unknown(
+            f"{_NOT_EXPORTED}, so the cipher suite list is unknown (needs registry/: "
+            f"{SCHANNEL_KEY}, or cipher-suites.txt)"
+        )
+    return profile, suites_as_if_tls12_on(profile), front_door(ev)
+
+
+def _suite_evidence(
+    profile: ClientProfile, judged: ClientProfile, door: FrontDoor
+) -> dict[str, Any]:
+    evidence: dict[str, Any] = {
+        "windows": profile.label,
+        "cipher_source": profile.cipher_source,
+        "cipher_suites": list(judged.cipher_suites),
+        "front_door": door.evidence(),
+    }
+    removed = {n: why for n, why in profile.removed_suites.items() if "key exchange" in why}
+    if removed:
+        evidence["removed_by_key_exchange"] = removed
+    notes = assumed_notes(profile, *_SUITE_WORDS)
+    if notes:
+        evidence["assumed"] = notes
+    return evidence
+
+
+def _tls12_off_note(profile: ClientProfile) -> str:
+    setting = profile.protocol(ProtocolVersion.TLSv1_2)
+    if setting.offered:
+        return ""
+    return " Judged as if TLS 1.2 were on: it is off on this PC (SCH001)."
 
 
 def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     r"""No enabled TLS 1.2 cipher suite on this PC is accepted by the endpoint's AFD policy.
 
     What it checks:
-        The effective TLS 1.2 cipher suite list: the GPO "SSL Cipher Suite Order" list
-        (HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002, `Functions`)
-        if set, else the live / local list (Get-TlsCipherSuite, or `Functions` under
+        The effective TLS 1.2 (and, on Windows 11, TLS 1.3) cipher suite list: the GPO "SSL
+        Cipher Suite Order" list (`Functions` under
+        HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002) if set,
+        else the local list (`Functions` under
         HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002),
-        else the default for the Windows build; minus DHE / ECDHE suites killed by the
-        key-exchange switches (SCH005). Fails when none is in the endpoint's AFD policy
-        (measured, else TLSv1.2_2023: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and
-        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, plus the TLS 1.3 suites).
+        else the live list (Get-TlsCipherSuite), else the default for the Windows build; minus
+        DHE / ECDHE suites killed by the key-exchange switches (SCH005). Fails when none is in
+        the endpoint's AFD policy (measured by the bundle's TLS scans, worst endpoint first;
+        else TLSv1.2_2023, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and
+        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 plus the TLS 1.3 suites, and the finding says
+        what the older generations would accept). With TLS 1.2 itself off the list is judged
+        as if it were on (that is SCH001); a list that only lacks a NIST curve passes (SCH006).
 
     Why it matters:
         "The client must support at least one of the supported cipher suites"; the article warns
@@ -79,15 +251,18 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         the default: "Cipher suites not in the priority list will not be used".
 
     Evidence:
-        registry/ (policy and local lists, KeyExchangeAlgorithms, Windows build) and
-        cipher-suites.txt (`Get-TlsCipherSuite`, Windows 10 / Server 2016 and later).
+        registry/ (policy and local lists, SCHANNEL\KeyExchangeAlgorithms, Windows build),
+        cipher-suites.txt (`Get-TlsCipherSuite`, Windows 10 / Server 2016 and later),
+        hotfixes.txt (KB3042058 / KB2919355 decide the Windows 7 / 8 / 8.1 default list) and the
+        TLS scans in probes.json.
 
     Fix:
         `Enable-TlsCipherSuite -Name "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -Position 0`, then
         the same for TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384; check with `Get-TlsCipherSuite`.
         With a GPO list (SCH004) add them to "SSL Cipher Suite Order" (Computer Configuration >
-        Administrative Templates > Network > SSL Configuration Settings) and restart.
-        Windows 7 / 8 / 8.1 lack ECDHE_RSA GCM entirely (see OS001).
+        Administrative Templates > Network > SSL Configuration Settings) and restart. When the
+        key-exchange switch removed them, switch it back on (SCH005). Windows 7 / 8 / 8.1 lack
+        ECDHE_RSA GCM entirely (see OS001).
 
     Fix safety:
         Needs confirmation: a machine-wide change that needs admin rights; the GPO route needs
@@ -100,17 +275,117 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         - Enable-TlsCipherSuite: https://learn.microsoft.com/powershell/module/tls/enable-tlsciphersuite
 
     """
-    return pending(ev, ("registry/", "cipher-suites.txt"))
+    found = _suite_profile(ev)
+    if isinstance(found, Outcome):
+        return found
+    profile, judged, door = found
+    evidence = _suite_evidence(profile, judged, door)
+    peer, verdict = door.judge(judged)
+    source = cipher_source_text(profile)
+    off_note = _tls12_off_note(profile)
+    if verdict.accepted:
+        return Outcome.passed(
+            f"{peer.label} accepts {verdict.cipher_suite} ({verdict.protocol}) from "
+            f"{source}.{off_note}{door.note()}",
+            **evidence,
+        )
+    curves_ok = _with_sdl_curves(judged)
+    if peer.judge(curves_ok).accepted:
+        return Outcome.passed(
+            f"{source.capitalize()} holds a suite {peer.label} accepts, but no NIST curve is "
+            f"enabled for it (SCH006).{door.note()}",
+            **evidence,
+        )
+    offered = tls12_capable(judged.cipher_suites)
+    message = (
+        f"None of the {len(offered)} TLS 1.2 cipher suites of {source} is accepted by "
+        f"{door.name(peer)}: it accepts only {peer.accepts_text()}."
+    )
+    older = door.older_generations(judged)
+    if older:
+        message += f" Under an older policy: {older}."
+    message += off_note
+    return Outcome.failed(message, fix=_suite_fix(profile, peer), **evidence)
+
+
+def _with_sdl_curves(profile: ClientProfile) -> ClientProfile:
+    curves = tuple(dict.fromkeys((*profile.curves, *SDL_CURVES)))
+    return dataclasses.replace(profile, curves=curves)
+
+
+def _wanted(profile: ClientProfile, peer: Peer) -> list[str]:
+    """Up to two TLS 1.2 suites the peer accepts that this build implements, peer's order."""
+    supported = set(supported_suites(profile))
+    return [s for s in peer.tls12 if s in supported][:2]
+
+
+def _suite_fix(profile: ClientProfile, peer: Peer) -> Fix:
+    wanted = _wanted(profile, peer)
+    family = profile.family
+    if not wanted:
+        return Fix(
+            f"Upgrade Windows: {family.name} implements no suite {peer.label} accepts (OS001)",
+            (
+                "No cipher suite setting can fix this: see OS001 for what will (a Windows 10 / 11 "
+                "upgrade, or an AFD policy that still lists suites this Windows has).",
+            ),
+        )
+    killed = [s for s in wanted if s in profile.listed_suites and not _kex_ok(profile, s)]
+    if killed:
+        suite = by_name(killed[0])
+        key = DH_KEY if suite is not None and suite.kex == "DHE" else ECDH_KEY
+        exchange = "Diffie-Hellman" if key == DH_KEY else "ECDH"
+        return Fix(
+            f"Switch the {exchange} key exchange back on (delete Enabled=0 at ...\\{exchange}), "
+            "then restart Windows",
+            (
+                reg_delete(key, "Enabled"),
+                f"Restart Windows. {', '.join(killed)} then come back (SCH005).",
+            ),
+            safety="needs-confirmation",
+            needs_admin=True,
+            needs_restart=True,
+        )
+    names = " and ".join(wanted)
+    if profile.cipher_source == "policy" or not family.tls_cmdlets:
+        return gpo_cipher_fix(
+            profile, wanted, f"Put {names} at the top of the 'SSL Cipher Suite Order' policy"
+        )
+    commands = tuple(f"Enable-TlsCipherSuite -Name {s} -Position 0" for s in reversed(wanted))
+    return Fix(
+        f"Put {names} at the top with Enable-TlsCipherSuite -Position 0",
+        (
+            "In an elevated PowerShell run, in this order (the last one ends up first):",
+            *commands,
+            f"Check with `Get-TlsCipherSuite -Name ECDHE_RSA` that {wanted[0]} is listed first; "
+            "if the order does not change, a Group Policy list overrides it (SCH004).",
+            "Restart OneDrive (or Windows) so it opens new connections.",
+        ),
+        safety="needs-confirmation",
+        needs_admin=True,
+    )
+
+
+def _kex_ok(profile: ClientProfile, name: str) -> bool:
+    return kex_allows(name, profile.dh_enabled, profile.ecdh_enabled)
+
+
+def _strong(name: str) -> bool:
+    """An AEAD suite with forward secrecy (TLS 1.3, ECDHE / DHE GCM): harmless above AFD's."""
+    suite = by_name(name)
+    return suite is not None and suite.mac == "AEAD" and suite.kex in ("ECDHE", "DHE", "TLS13")
 
 
 def afd_suites_not_preferred(ev: Evidence) -> Outcome:
     r"""AFD-compatible cipher suites are enabled but not at the top of the order.
 
     What it checks:
-        In the effective TLS 1.2 order (computed as for SCH002), whether any suite the
-        endpoint's AFD policy does not accept is ranked above the AFD-compatible ones
-        (TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 and,
-        under older policies, TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 / _128_GCM_SHA256).
+        In the effective TLS 1.2 order (computed as for SCH002), the first suite the endpoint's
+        AFD policy accepts (measured; else TLSv1.2_2023: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256): fails when a CBC or non-forward-secret suite
+        (RSA key exchange) the policy does not accept ranks above it. AEAD suites with forward
+        secrecy (ECDHE_ECDSA GCM, as Windows 10 / 11 list first by default) may. Not
+        applicable when no AFD-compatible suite is enabled: that is SCH002.
 
     Why it matters:
         The article asks to "ensure that these four suites are at the top of the list (the
@@ -119,13 +394,15 @@ def afd_suites_not_preferred(ev: Evidence) -> Outcome:
         characters", so suites at the bottom of a long list can be cut off.
 
     Evidence:
-        registry/ (policy and local `Functions` lists) and cipher-suites.txt.
+        registry/ (policy and local `Functions` lists), cipher-suites.txt, hotfixes.txt and the
+        TLS scans in probes.json.
 
     Fix:
         Move the AFD suites to the top, last one first:
         `Enable-TlsCipherSuite -Name "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" -Position 0`, then
         `Enable-TlsCipherSuite -Name "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" -Position 0`;
-        check with `Get-TlsCipherSuite`. With a GPO list, reorder "SSL Cipher Suite Order".
+        check with `Get-TlsCipherSuite`. With a GPO list, or before Windows 10 (no TLS
+        cmdlets), reorder "SSL Cipher Suite Order".
 
     Fix safety:
         Needs confirmation: a machine-wide order change with admin rights. The cmdlet takes
@@ -139,7 +416,64 @@ def afd_suites_not_preferred(ev: Evidence) -> Outcome:
         - Manage TLS: https://learn.microsoft.com/windows-server/security/tls/manage-tls
 
     """
-    return pending(ev, ("registry/", "cipher-suites.txt"))
+    found = _suite_profile(ev)
+    if isinstance(found, Outcome):
+        return found
+    profile, judged, door = found
+    evidence = _suite_evidence(profile, judged, door)
+    accepted = set(door.tls12_accepted())
+    order = tls12_capable(judged.cipher_suites)
+    compatible = [s for s in order if s in accepted]
+    what = door.peers[0].label if len(door.peers) == 1 else "every scanned endpoint"
+    if not compatible:
+        return Outcome.not_applicable(
+            f"no suite {what} accepts is enabled, so there is nothing to move up (SCH002)."
+            + door.note(),
+            **evidence,
+        )
+    first = compatible[0]
+    position = order.index(first) + 1
+    weaker = [s for s in order[: position - 1] if s not in accepted and not _strong(s)]
+    evidence["first_compatible"] = {"suite": first, "position": position, "of": len(order)}
+    if not weaker:
+        above = "nothing ranks above it" if position == 1 else "only AEAD forward-secret suites"
+        return Outcome.passed(
+            f"{first}, the first suite {what} accepts, is #{position} of {len(order)} TLS 1.2 "
+            f"suites in {cipher_source_text(profile)}; {above}"
+            + (" rank above it." if position > 1 else ".")
+            + door.note(),
+            **evidence,
+        )
+    evidence["ranked_above"] = weaker
+    shown = ", ".join(weaker[:3]) + (f" and {len(weaker) - 3} more" if len(weaker) > 3 else "")
+    wanted = [s for s in compatible if s in accepted][:2]
+    return Outcome.failed(
+        f"{first}, the first suite {what} accepts, is only #{position} of {len(order)} TLS 1.2 "
+        f"suites in {cipher_source_text(profile)}: {len(weaker)} CBC or non-forward-secret "
+        f"suite(s) it does not accept rank above it ({shown}). The article asks for the AFD "
+        f"suites at the top.{door.note()}",
+        fix=_order_fix(profile, wanted),
+        **evidence,
+    )
+
+
+def _order_fix(profile: ClientProfile, wanted: list[str]) -> Fix:
+    names = " and ".join(wanted)
+    if profile.cipher_source == "policy" or not profile.family.tls_cmdlets:
+        return gpo_cipher_fix(
+            profile, wanted, f"Move {names} to the top of the 'SSL Cipher Suite Order' policy"
+        )
+    commands = tuple(f"Enable-TlsCipherSuite -Name {s} -Position 0" for s in reversed(wanted))
+    return Fix(
+        f"Move {names} to the top with Enable-TlsCipherSuite -Position 0",
+        (
+            "In an elevated PowerShell run, in this order (the last one ends up first):",
+            *commands,
+            "Check the order with `Get-TlsCipherSuite`.",
+        ),
+        safety="needs-confirmation",
+        needs_admin=True,
+    )
 
 
 def cipher_order_policy_override(ev: Evidence) -> Outcome:
@@ -148,7 +482,9 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
     What it checks:
         Whether the GPO "SSL Cipher Suite Order" is set: REG_SZ `Functions` (comma-separated
         suite names) under HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002.
-        Also reports a value longer than the 1,023 characters the policy allows.
+        Also reports a value longer than the 1,023 characters the policy allows. Passes only
+        when the bundle shows the policy key (or, since an unset policy has no key to export,
+        the SCHANNEL key the same collection exports); otherwise unknown.
 
     Why it matters:
         When the policy list exists it alone defines the enabled suites; `Enable-TlsCipherSuite`
@@ -157,7 +493,8 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
         the default TLS cipher suite order." SCH002 / SCH003 fixes must then go into the policy.
 
     Evidence:
-        registry/: the export of the policy key.
+        registry/: the export of the policy key (or of SCHANNEL, to tell "no policy" from "not
+        collected").
 
     Fix:
         Local policy: in gpedit.msc set "SSL Cipher Suite Order" to Not configured, or add the
@@ -177,7 +514,63 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
           https://github.com/microsoft/azure-devops-tls12
 
     """
-    return pending(ev, ("registry/",))
+    profile = profile_of(ev, needs=(POLICY_SSL_KEY,))
+    if isinstance(profile, Outcome):
+        return profile
+    registry = registry_of(ev)
+    value = registry.value(POLICY_SSL_KEY, "Functions")
+    if value is None:
+        if exported(registry, POLICY_SSL_KEY) or tls_settings_collected(ev, registry):
+            return Outcome.passed(
+                f"No Group Policy cipher suite order is set: no Functions value at "
+                f"{POLICY_SSL_KEY}.",
+                key=POLICY_SSL_KEY,
+            )
+        return Outcome.unknown(
+            f"neither the SSL policy key nor SCHANNEL was exported (needs registry/: "
+            f"{POLICY_SSL_KEY} or {SCHANNEL_KEY})"
+        )
+    data = value.data
+    text = ",".join(data) if isinstance(data, tuple) else str(data)
+    suites = [s.strip() for s in text.split(",") if s.strip()]
+    evidence: dict[str, Any] = {
+        "key": POLICY_SSL_KEY,
+        "type": value.type_name,
+        "length": len(text),
+        "suites": suites,
+        "where": f"{value.source}:{value.line}",
+    }
+    message = (
+        f"A Group Policy cipher suite list is set (Functions, {value.type_name}, {len(suites)} "
+        f"suites, {len(text)} characters, at {POLICY_SSL_KEY}): it alone decides the enabled "
+        "suites, and local changes with Enable-TlsCipherSuite have no effect."
+    )
+    if len(text) > _POLICY_LIMIT:
+        message += (
+            f" It is longer than the {_POLICY_LIMIT:,} characters the policy allows: suites past "
+            "the limit may be cut off."
+        )
+    return Outcome.failed(
+        message,
+        fix=Fix(
+            "Change the 'SSL Cipher Suite Order' Group Policy (Not configured, or with the AFD "
+            "suites first), then restart Windows",
+            (
+                "Run gpedit.msc and open Computer Configuration > Administrative Templates > "
+                "Network > SSL Configuration Settings > SSL Cipher Suite Order.",
+                "Set it to Not configured, or keep it and put "
+                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
+                f"first (at most {_POLICY_LIMIT:,} characters).",
+                "Run `gpupdate /force`; if the Functions value comes back, a domain GPO sets it: "
+                "ask its owner.",
+                "Restart Windows: the policy applies on the next boot.",
+            ),
+            safety="manual",
+            needs_admin=True,
+            needs_restart=True,
+        ),
+        **evidence,
+    )
 
 
 def key_exchange_disabled(ev: Evidence) -> Outcome:
@@ -186,9 +579,10 @@ def key_exchange_disabled(ev: Evidence) -> Outcome:
     What it checks:
         The value `Enabled` under
         HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\KeyExchangeAlgorithms\Diffie-Hellman
-        and under ...\KeyExchangeAlgorithms\ECDH: absent or 0xFFFFFFFF means allowed; any other
-        value removes every DHE resp. ECDHE suite. A warning, an error when it leaves no suite
-        the endpoint's AFD policy accepts.
+        and under ...\KeyExchangeAlgorithms\ECDH: absent or non-zero (0xFFFFFFFF as documented)
+        means allowed, 0 removes every DHE resp. ECDHE suite. A warning, an error when the
+        switch leaves no suite the endpoint's AFD policy accepts that the PC would otherwise
+        offer (suite list judged as for SCH002).
 
     Why it matters:
         TLSv1.2_2023 accepts only ECDHE_RSA AES GCM (and TLS 1.3), so ECDH off removes every
@@ -197,7 +591,8 @@ def key_exchange_disabled(ev: Evidence) -> Outcome:
         2012) cuts them off.
 
     Evidence:
-        registry/: the SCHANNEL\KeyExchangeAlgorithms export and the Windows build.
+        registry/: the SCHANNEL\KeyExchangeAlgorithms export and the Windows build; the suite
+        list and the TLS scans as for SCH002.
 
     Fix:
         Delete the `Enabled` value (or set it to 0xFFFFFFFF) under the disabled key, then
@@ -216,18 +611,96 @@ def key_exchange_disabled(ev: Evidence) -> Outcome:
         - Microsoft's TLS 1.2 readiness script: https://github.com/microsoft/azure-devops-tls12
 
     """
-    return pending(ev, ("registry/",))
+    found = _suite_profile(ev)
+    if isinstance(found, Outcome):
+        return found
+    profile, judged, door = found
+    registry = registry_of(ev)
+    if not exported(registry, DH_KEY):
+        return Outcome.unknown(f"{_NOT_EXPORTED} (needs registry/: {SCHANNEL_KEY})")
+    off = [
+        (name, key, registry.dword(key, "Enabled"))
+        for name, key, on in (
+            ("Diffie-Hellman", DH_KEY, profile.dh_enabled),
+            ("ECDH", ECDH_KEY, profile.ecdh_enabled),
+        )
+        if not on
+    ]
+    evidence = _suite_evidence(profile, judged, door)
+    evidence["Diffie-Hellman"] = registry.dword(DH_KEY, "Enabled")
+    evidence["ECDH"] = registry.dword(ECDH_KEY, "Enabled")
+    if not off:
+        return Outcome.passed(
+            "The Diffie-Hellman and ECDH key exchanges are on: no Enabled=0 under "
+            rf"{SCHANNEL_KEY}\KeyExchangeAlgorithms.",
+            **evidence,
+        )
+    names = " and ".join(name for name, _, _ in off)
+    where = "; ".join(f"Enabled={value} at {key}" for _, key, value in off)
+    lost = [n for n in profile.listed_suites if not _kex_ok(profile, n)]
+    unswitched = suites_as_if_tls12_on(profile, kex_switches=False)
+    peer, with_switch = door.judge(judged)
+    restored = peer.judge(unswitched)
+    message = (
+        f"The {names} key exchange is switched off ({where}): it removes {len(lost)} suite(s) "
+        f"from {cipher_source_text(profile)}"
+    )
+    severity = None
+    if not with_switch.accepted and restored.accepted:
+        severity = Severity.ERROR
+        message += (
+            f", and with them every suite {door.name(peer)} accepts: with the switch on this PC "
+            f"would connect with {restored.cipher_suite}."
+        )
+    else:
+        message += "." if with_switch.accepted else f"; {peer.label} accepts none of them anyway."
+        if not door.measured:
+            lost_paths = _paths_lost(judged, unswitched)
+            if lost_paths:
+                message += f" Under {lost_paths} it would remove the only compatible suites."
+    dh_off = any(name == "Diffie-Hellman" for name, _, _ in off)
+    if dh_off and not profile.family.dhe_leading_zero_fix:
+        message += (
+            f" {profile.family.name} lacks the DHE leading-zero fix (KB4557473): keep DH off "
+            "unless DHE is the only path to the front door."
+        )
+    evidence["removed_suites"] = lost
+    steps = [reg_delete(key, "Enabled") for _, key, _ in off]
+    return Outcome.failed(
+        message,
+        severity=severity,
+        fix=Fix(
+            f"Switch the {names} key exchange back on (delete Enabled=0), then restart Windows",
+            (*steps, "Restart Windows."),
+            safety="needs-confirmation",
+            needs_admin=True,
+            needs_restart=True,
+        ),
+        **evidence,
+    )
+
+
+def _paths_lost(judged: ClientProfile, unswitched: ClientProfile) -> str:
+    """Older AFD generations that accept the PC only with the key exchange switched on."""
+    lost = [
+        policy.name
+        for policy in reversed(list(AFD_POLICIES.values()))
+        if policy is not DEFAULT_POLICY
+        and judge_policy(unswitched, policy).accepted
+        and not judge_policy(judged, policy).accepted
+    ]
+    return " / ".join(lost)
 
 
 def no_nist_curve(ev: Evidence) -> Outcome:
     r"""Neither NIST P-256 nor P-384 is an enabled ECC curve: ECDHE and TLS 1.3 to AFD fail.
 
     What it checks:
-        The enabled curve list: `Get-TlsEccCurve` output, or the GPO "ECC Curve Order"
-        (REG_MULTI_SZ `EccCurves` under
-        HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002). Fails on
-        Windows 10 and later when neither NistP256 nor NistP384 is in it. Before Windows 10 the
-        curve is part of the suite name (_P256, _P384), so SCH002 covers those builds.
+        The enabled curve list: the GPO "ECC Curve Order" (REG_MULTI_SZ `EccCurves` under
+        HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002), else
+        `Get-TlsEccCurve` output, else the build's default. Fails on Windows 10 and later when
+        neither NistP256 nor NistP384 is in it. Before Windows 10 the curve is part of the suite
+        name (_P256, _P384), so the check does not apply there and SCH002 covers those builds.
 
     Why it matters:
         Azure Front Door's TLS 1.3 clients "must support one of the Microsoft SDL compliant
@@ -236,7 +709,7 @@ def no_nist_curve(ev: Evidence) -> Outcome:
         The Windows 10 1607+ default is curve25519, NistP256, NistP384.
 
     Evidence:
-        registry/ (the policy key) and ecc-curves.txt.
+        registry/ (the policy key, or SCHANNEL to show the collector looked) and ecc-curves.txt.
 
     Fix:
         `Enable-TlsEccCurve -Name NistP256` and `Enable-TlsEccCurve -Name NistP384`, or add them
@@ -254,17 +727,81 @@ def no_nist_curve(ev: Evidence) -> Outcome:
         - Manage TLS: https://learn.microsoft.com/windows-server/security/tls/manage-tls
 
     """
-    return pending(ev, ("registry/", "ecc-curves.txt"))
+    profile = profile_of(ev, uses=("ecc-curves.txt",), needs=(SCHANNEL_KEY,))
+    if isinstance(profile, Outcome):
+        return profile
+    family = profile.family
+    if family.pre_windows10:
+        return Outcome.not_applicable(
+            f"{family.name} has no curve list: before Windows 10 the curve is part of the suite "
+            "name (_P256 / _P384), which SCH002 judges"
+        )
+    registry = registry_of(ev)
+    if profile.curve_source == "default" and not tls_settings_collected(ev, registry):
+        return Outcome.unknown(
+            f"{_NOT_EXPORTED} and there is no ecc-curves.txt (needs registry/: {SCHANNEL_KEY}, "
+            "or ecc-curves.txt)"
+        )
+    source = {
+        "policy": rf"the ECC Curve Order policy (EccCurves at {POLICY_SSL_KEY})",
+        "ecc-curves.txt": "Get-TlsEccCurve (ecc-curves.txt)",
+    }.get(profile.curve_source, f"the default of {family.name}")
+    curves = list(profile.curves)
+    evidence: dict[str, Any] = {"curves": curves, "curve_source": profile.curve_source}
+    notes = assumed_notes(profile, "ecc-curves.txt")
+    if profile.curve_source == "default" and notes:
+        evidence["assumed"] = notes
+        source += " (assumed: no ecc-curves.txt)"
+    nist = [c for c in curves if c.lower() in _NIST_CURVES]
+    if nist:
+        return Outcome.passed(
+            f"NIST curve(s) {', '.join(nist)} are enabled in {source}.", **evidence
+        )
+    message = (
+        f"The enabled ECC curves in {source} ({', '.join(curves) or 'none'}) lack NIST P-256 "
+        "(secp256r1) and P-384 (secp384r1): no ECDHE suite and no TLS 1.3 handshake with Azure "
+        "Front Door can agree on a curve."
+    )
+    if profile.curve_source == "policy":
+        fix = Fix(
+            "Add NistP256 and NistP384 to the 'ECC Curve Order' Group Policy, then restart Windows",
+            (
+                "Run gpedit.msc and open Computer Configuration > Administrative Templates > "
+                "Network > SSL Configuration Settings > ECC Curve Order.",
+                "Put NistP256 and NistP384 in the list (or set the policy to Not configured).",
+                "Restart Windows: new curve priority lists become active on the next reboot.",
+                "If `gpupdate /force` brings the old list back, a domain GPO sets it: ask its "
+                "owner.",
+            ),
+            safety="manual",
+            needs_admin=True,
+            needs_restart=True,
+        )
+    else:
+        fix = Fix(
+            "Enable NistP256 and NistP384 with Enable-TlsEccCurve, then restart Windows",
+            (
+                "In an elevated PowerShell run:",
+                "Enable-TlsEccCurve -Name NistP256",
+                "Enable-TlsEccCurve -Name NistP384",
+                "Restart Windows: new curve priority lists become active on the next reboot.",
+            ),
+            safety="needs-confirmation",
+            needs_admin=True,
+            needs_restart=True,
+        )
+    return Outcome.failed(message, fix=fix, **evidence)
 
 
 def tls13_client_enabled_unsupported(ev: Evidence) -> Outcome:
     r"""TLS 1.3 is forced on in Schannel on a Windows that does not support it.
 
     What it checks:
-        `Enabled` non-zero (with `DisabledByDefault` = 0) under
+        `Enabled` non-zero (with `DisabledByDefault` absent or 0) under
         HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.3\Client
         on a Windows older than Windows 11 / Server 2022, i.e. any Windows 10 release (client
-        build below 22000), where Microsoft lists TLS 1.3 as "Not supported".
+        build below 22000) and older, where Microsoft lists TLS 1.3 as "Not supported". Not
+        applicable on Windows 11 / Server 2022 and later.
 
     Why it matters:
         "TLS 1.3 is supported starting in Windows 11 and Windows Server 2022. Enabling TLS 1.3 on
@@ -290,4 +827,48 @@ def tls13_client_enabled_unsupported(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/windows-server/security/tls/tls-registry-settings
 
     """
-    return pending(ev, ("registry/",))
+    profile = profile_of(ev, needs=(SCHANNEL_KEY,))
+    if isinstance(profile, Outcome):
+        return profile
+    family = profile.family
+    if family.tls13_available:
+        return Outcome.not_applicable(
+            f"{family.name} supports TLS 1.3, so switching it on there is a supported setting"
+        )
+    key = protocol_key(ProtocolVersion.TLSv1_3)
+    if not exported(registry_of(ev), key):
+        return Outcome.unknown(f"{_NOT_EXPORTED} (needs registry/: {SCHANNEL_KEY})")
+    setting = profile.protocol(ProtocolVersion.TLSv1_3)
+    evidence: dict[str, Any] = {
+        "windows": profile.label,
+        "key": key,
+        "Enabled": setting.enabled_value,
+        "DisabledByDefault": setting.disabled_by_default_value,
+    }
+    if not setting.forced:
+        return Outcome.passed(
+            f"TLS 1.3 is not forced on for {profile.label}: {_values(setting)} at {key}.",
+            **evidence,
+        )
+    present = [
+        name
+        for name, value in (
+            ("Enabled", setting.enabled_value),
+            ("DisabledByDefault", setting.disabled_by_default_value),
+        )
+        if value is not None
+    ]
+    evidence["changes"] = [{"key": key, "value": name, "new": None} for name in present]
+    return Outcome.failed(
+        f"TLS 1.3 client is forced on ({_values(setting)} at {key}) on {profile.label}, which "
+        'does not support TLS 1.3: Microsoft calls that "not a safe system configuration".',
+        fix=Fix(
+            r"Delete Enabled and DisabledByDefault under ...\SCHANNEL\Protocols\TLS 1.3\Client, "
+            "then restart Windows",
+            (*(reg_delete(key, name) for name in present), "Restart Windows."),
+            safety="needs-confirmation",
+            needs_admin=True,
+            needs_restart=True,
+        ),
+        **evidence,
+    )

@@ -83,7 +83,7 @@ async def open_tcp(address: str, port: int, timeout: float) -> Stream:
 class TlsStream:
     """TLS on top of a :class:`Stream` (direct or tunnelled), via ``ssl.SSLObject``."""
 
-    def __init__(self, raw: Stream, context: ssl.SSLContext, server_hostname: str) -> None:
+    def __init__(self, raw: Stream, context: ssl.SSLContext, server_hostname: str | None) -> None:
         self.raw = raw
         self._in = ssl.MemoryBIO()
         self._out = ssl.MemoryBIO()

@@ -32,6 +32,7 @@ _MIN_CHUNK = 16
 _CHUNK_AFTER_RESET = 64
 
 _RENEGOTIATION_SCSV = 0x00FF
+_PROTOCOL_VERSION = 70  # the alert a server sends for a version it does not speak
 
 # Offered first when testing whether a server drops long hellos: what real clients send.
 _COMMON_SUITES = (
@@ -255,10 +256,14 @@ class _Scanner:
         return tls.build_client_hello(spec)
 
     async def _offer(self, version: ProtocolVersion, suites: list[int], certs: bool) -> _Exchange:
-        """One hello; a connection closed without a word gets one retry (a reset can be luck)."""
+        """One hello; a short one closed without a word gets one retry (a reset can be luck).
+
+        A long one is not retried: the shorter hello that follows it tells bad luck from a
+        server that drops long hellos, at the same cost.
+        """
         hello = self._hello(version, suites)
         ex = await self.exchange(hello, _stop_after_hello(certs))
-        if not ex.answered and ex.hello is None and not ex.timed_out:
+        if not ex.answered and ex.hello is None and not ex.timed_out and len(suites) <= _MIN_CHUNK:
             ex = await self.exchange(hello, _stop_after_hello(certs))
         return ex
 
@@ -291,7 +296,11 @@ class _Scanner:
                 # Closed twice on the long hello. A short one tells intolerance from refusal.
                 probe = [c for c in _COMMON_SUITES if c in offer][:_MIN_CHUNK] or offer[:_MIN_CHUNK]
                 short = await self._offer(version, probe, False)
-                if short.answered or short.hello is not None:
+                refused = short.alert is not None and short.alert.description == _PROTOCOL_VERSION
+                speaks = _chosen_suite(short, version) is not None or (
+                    short.alert is not None and not refused
+                )
+                if speaks:
                     limit = _CHUNK_AFTER_RESET
                     result.chunked = True
                     result.notes.append(
@@ -440,7 +449,7 @@ async def _chain_via_ssl(scanner: _Scanner) -> tuple[bytes, ...]:
     async with scanner._slots:
         stream = await scanner._open()
         try:
-            tls_stream = TlsStream(stream, context, scanner.target.server_name or "")
+            tls_stream = TlsStream(stream, context, scanner.target.server_name)
             await asyncio.wait_for(tls_stream.handshake(), scanner.opts.timeout)
             chain = getattr(tls_stream.ssl, "get_unverified_chain", None)
             if chain is not None:  # Python 3.13 and later: the whole chain as sent

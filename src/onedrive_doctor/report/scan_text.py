@@ -21,7 +21,8 @@ def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -
         where += f" ({target['address']})"
     if target.get("proxy"):
         where += f" through proxy {target['proxy']}"
-    console.print(f"[bold]TLS scan of {escape(where)}[/]  SNI: {escape(str(target.get('sni') or 'none (IP address)'))}")
+    sni = target.get("sni") or "none (IP address)"
+    console.print(f"[bold]TLS scan of {escape(where)}[/]  SNI: {escape(str(sni))}")
     table = Table(show_lines=False, box=None, pad_edge=False)
     table.add_column("Protocol", style="bold")
     table.add_column("Accepted")

@@ -942,8 +942,8 @@ def device_registration_unreachable(ev: Evidence) -> Outcome:
         )
     if status.domain_joined is False and status.azure_ad_joined is False:
         return Outcome.not_applicable(
-            f"this device is {status.join_type}: it is neither domain joined nor Microsoft "
-            "Entra joined, so the article's device registration steps do not apply",
+            f"Neither domain joined nor Microsoft Entra joined ({status.join_type}): the "
+            "article's device registration steps do not apply.",
             **values,
         )
     return Outcome.unknown(

@@ -107,7 +107,8 @@ def test_os001_is_unknown_when_the_build_is_not_a_number(analyze: Any) -> None:
     found = analyze({"currentversion": version})
     assert status(found["OS001"]) == ("OS001", "unknown", None)
     assert found["OS001"]["message"].startswith(
-        "unreadable evidence: registry/currentversion.reg:6: CurrentBuild is '19O45', not a build number"
+        "unreadable evidence: registry/currentversion.reg:6: CurrentBuild is '19O45', not a "
+        "build number"
     )
 
 
@@ -229,7 +230,7 @@ def test_measured_tlsv1_2_2022_lets_windows_81_pass_sch002_and_os001(analyze: An
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384 (TLSv1.2) from the default list of Windows 8.1."
     )
     assert (
-        "under TLSv1.2_2022 this PC would connect with TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"
+        "Under TLSv1.2_2022 this PC would connect with TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384"
         in (assumed["SCH002"]["message"])
     )
     assert status(measured["SCH003"]) == ("SCH003", "pass", None)

@@ -164,8 +164,7 @@ def test_sch002_and_sch004_fail_on_windows_10_with_a_cbc_only_group_policy_list(
     )
     # What changes under the older generations.
     assert sch002["message"].endswith(
-        "Under an older policy: under TLSv1.2_2019 this PC would connect with "
-        "TLS_RSA_WITH_AES_256_CBC_SHA256."
+        "Under TLSv1.2_2019 this PC would connect with TLS_RSA_WITH_AES_256_CBC_SHA256."
     )
     fix = sch002["fix"]
     assert fix["title"] == (

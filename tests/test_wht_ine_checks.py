@@ -259,7 +259,8 @@ def test_ine001_judges_the_default_when_no_value_is_exported(analyze: Any) -> No
     finding = found["INE001"]
     assert status(finding) == ("INE001", "pass", None)
     assert (
-        "the default of Windows 10 22H2 (default; no SecureProtocols value)" in (finding["message"])
+        "(default; no SecureProtocols value: the default of Windows 10 22H2, assumed"
+        in (finding["message"])
     )
     assert finding["evidence"]["source"] == "default"
     assert finding["evidence"]["assumed"]

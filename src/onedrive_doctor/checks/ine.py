@@ -84,13 +84,13 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
                 **evidence,
             )
         mask = family.wininet_secure_protocols
-        where = (
-            f"{mask_text(mask)}, the default of {family.name} (default; no SecureProtocols value)"
-        )
+        origin = f"the default of {family.name}"
         notes = assumed_notes(profile, "wininet_secure_protocols")
         if notes:
             evidence["assumed"] = notes
-            where += ", assumed: Internet Explorer's default is undocumented per release"
+            origin += ", assumed: Internet Explorer's default is undocumented per release"
+        shown = f"SecureProtocols={mask_text(mask)}"
+        where, after = "", f" (default; no SecureProtocols value: {origin})"
         evidence.update(SecureProtocols=None, source="default")
         policy = False
     else:
@@ -102,12 +102,17 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
                 f"exported and would override it (needs registry/: {INET_HKCU})",
                 **evidence,
             )
-        where = f"SecureProtocols={mask_text(mask)} at {key} ({label})"
+        shown = f"SecureProtocols={mask_text(mask)}"
+        where, after = f" at {key} ({label})", ""
         evidence.update(SecureProtocols=mask, source=key)
         policy = index < 2
     if mask & TLS12_BIT:
-        return Outcome.passed(f"TLS 1.2 is ticked in Internet Options: {where}.", **evidence)
-    message = f"TLS 1.2 is unticked in Internet Options: {where} lacks 0x800 (TLS 1.2)."
+        return Outcome.passed(
+            f"TLS 1.2 is ticked in Internet Options: {shown}{where}{after}.", **evidence
+        )
+    message = (
+        f"TLS 1.2 is unticked in Internet Options: {shown}{where} lacks 0x800 (TLS 1.2){after}."
+    )
     target = 0x0A80 | (0x2000 if family.tls13_available else 0)
     boxes = "TLS 1.0, TLS 1.1, TLS 1.2" + (" and TLS 1.3" if family.tls13_available else "")
     if policy:

@@ -46,10 +46,10 @@ def os_cannot_meet_afd_policy(ev: Evidence) -> Outcome:
         implements switched on: TLS 1.3 from Windows 11 / Server 2022) is accepted by the
         endpoint's AFD policy (measured by the bundle's TLS scans, worst endpoint first; else
         TLSv1.2_2023, which the finding says it assumed). A failing finding names the policy
-        generations that would still accept this build, and with which suite. Windows 7 / 8 / 8.1 and Server 2008 R2 / 2012 / 2012 R2
-        have no TLS 1.3 and no ECDHE_RSA AES GCM; their only AFD suites are DHE_RSA AES GCM
-        (after KB3042058 / KB2919355) and ECDHE_RSA AES CBC SHA384 / SHA256 (_P256 / _P384),
-        none of which TLSv1.2_2023 accepts.
+        generations that would still accept this build, and with which suite. Windows 7 / 8 /
+        8.1 and Server 2008 R2 / 2012 / 2012 R2 have no TLS 1.3 and no ECDHE_RSA AES GCM; their
+        only AFD suites are DHE_RSA AES GCM (after KB3042058 / KB2919355) and ECDHE_RSA AES CBC
+        SHA384 / SHA256 (_P256 / _P384), none of which TLSv1.2_2023 accepts.
 
     Why it matters:
         "Windows 8.1, Windows 8, and Windows 7 aren't compatible with these ECDHE_GCM cipher

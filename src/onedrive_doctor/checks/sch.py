@@ -23,8 +23,10 @@ from ..windows.client_model import (
     ProtocolSetting,
     protocol_key,
 )
+from ..windows.families import ProtocolState
 from ..windows.offer import SDL_CURVES, judge_policy
 from ._windows import (
+    AFD_GCM_SUITES,
     SCHANNEL_KEY,
     FrontDoor,
     Peer,
@@ -143,18 +145,22 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
         message = f"TLS 1.2 client is disabled: Enabled=0 at {key}"
     elif setting.state == "disabled-by-default" and by_default:
         message = f"TLS 1.2 client is off by default: DisabledByDefault={by_default} at {key}"
-    elif setting.state == "disabled-by-default":
-        also = "" if enabled is None else f"Enabled={enabled} but "
-        message = (
-            f"TLS 1.2 client is off by default on {family.name}: {also}DisabledByDefault is "
-            f"absent at {key}, and {family.name} needs DisabledByDefault=0"
-        )
-    elif family.tls12_registry_required and by_default is None:
+    elif (
+        family.tls12_registry_required
+        and by_default is None
+        and family.protocols.state(ProtocolVersion.TLSv1_2) is ProtocolState.ENABLED
+    ):
         message = (
             f"TLS 1.2 client may be off by default on {family.name}: DisabledByDefault is absent "
             f"at {key}. Microsoft's protocol table says TLS 1.2 is enabled on Windows 8 / Server "
             "2012, but its TLS 1.2 readiness script requires DisabledByDefault=0 there "
             "(windows-tls.md §9.4)"
+        )
+    elif setting.state == "disabled-by-default":
+        also = "" if enabled is None else f"Enabled={enabled} but "
+        message = (
+            f"TLS 1.2 client is off by default on {family.name}: {also}DisabledByDefault is "
+            f"absent at {key}, and {family.name} needs DisabledByDefault=0"
         )
     else:
         where = _values(setting) if (enabled, by_default) != (None, None) else "no values"
@@ -292,8 +298,8 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     curves_ok = _with_sdl_curves(judged)
     if peer.judge(curves_ok).accepted:
         return Outcome.passed(
-            f"{source.capitalize()} holds a suite {peer.label} accepts, but no NIST curve is "
-            f"enabled for it (SCH006).{door.note()}",
+            f"{source[0].upper()}{source[1:]} holds a suite {peer.label} accepts, but no NIST "
+            f"curve is enabled for it (SCH006).{door.note()}",
             **evidence,
         )
     offered = tls12_capable(judged.cipher_suites)
@@ -303,7 +309,7 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     )
     older = door.older_generations(judged)
     if older:
-        message += f" Under an older policy: {older}."
+        message += f" {older[0].upper()}{older[1:]}."
     message += off_note
     return Outcome.failed(message, fix=_suite_fix(profile, peer), **evidence)
 
@@ -329,6 +335,9 @@ def _suite_fix(profile: ClientProfile, peer: Peer) -> Fix:
                 "No cipher suite setting can fix this: see OS001 for what will (a Windows 10 / 11 "
                 "upgrade, or an AFD policy that still lists suites this Windows has).",
             ),
+            safety="manual",
+            needs_admin=True,
+            needs_restart=True,
         )
     killed = [s for s in wanted if s in profile.listed_suites and not _kex_ok(profile, s)]
     if killed:
@@ -436,23 +445,24 @@ def afd_suites_not_preferred(ev: Evidence) -> Outcome:
     weaker = [s for s in order[: position - 1] if s not in accepted and not _strong(s)]
     evidence["first_compatible"] = {"suite": first, "position": position, "of": len(order)}
     if not weaker:
-        above = "nothing ranks above it" if position == 1 else "only AEAD forward-secret suites"
+        above = (
+            "nothing ranks above it."
+            if position == 1
+            else "only AEAD forward-secret suites rank above it."
+        )
         return Outcome.passed(
             f"{first}, the first suite {what} accepts, is #{position} of {len(order)} TLS 1.2 "
-            f"suites in {cipher_source_text(profile)}; {above}"
-            + (" rank above it." if position > 1 else ".")
-            + door.note(),
+            f"suites in {cipher_source_text(profile)}; {above}{door.note()}",
             **evidence,
         )
     evidence["ranked_above"] = weaker
     shown = ", ".join(weaker[:3]) + (f" and {len(weaker) - 3} more" if len(weaker) > 3 else "")
-    wanted = [s for s in compatible if s in accepted][:2]
     return Outcome.failed(
         f"{first}, the first suite {what} accepts, is only #{position} of {len(order)} TLS 1.2 "
         f"suites in {cipher_source_text(profile)}: {len(weaker)} CBC or non-forward-secret "
         f"suite(s) it does not accept rank above it ({shown}). The article asks for the AFD "
         f"suites at the top.{door.note()}",
-        fix=_order_fix(profile, wanted),
+        fix=_order_fix(profile, compatible[:2]),
         **evidence,
     )
 
@@ -558,9 +568,8 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
             (
                 "Run gpedit.msc and open Computer Configuration > Administrative Templates > "
                 "Network > SSL Configuration Settings > SSL Cipher Suite Order.",
-                "Set it to Not configured, or keep it and put "
-                "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 "
-                f"first (at most {_POLICY_LIMIT:,} characters).",
+                f"Set it to Not configured, or keep it and put {','.join(AFD_GCM_SUITES)} first "
+                f"(at most {_POLICY_LIMIT:,} characters).",
                 "Run `gpupdate /force`; if the Functions value comes back, a domain GPO sets it: "
                 "ask its owner.",
                 "Restart Windows: the policy applies on the next boot.",
@@ -858,7 +867,13 @@ def tls13_client_enabled_unsupported(ev: Evidence) -> Outcome:
         )
         if value is not None
     ]
-    evidence["changes"] = [{"key": key, "value": name, "new": None} for name in present]
+    olds = {
+        "Enabled": setting.enabled_value,
+        "DisabledByDefault": setting.disabled_by_default_value,
+    }
+    evidence["changes"] = [
+        {"key": key, "value": name, "old": olds[name], "new": None} for name in present
+    ]
     return Outcome.failed(
         f"TLS 1.3 client is forced on ({_values(setting)} at {key}) on {profile.label}, which "
         'does not support TLS 1.3: Microsoft calls that "not a safe system configuration".',

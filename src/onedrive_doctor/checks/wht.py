@@ -129,6 +129,15 @@ def winhttp_tls12_not_default(ev: Evidence) -> Outcome:
             f"WinHTTP's default protocols on {profile.label} lack TLS 1.2: {'; '.join(reasons)}. "
             f"Applications that leave the protocols to WinHTTP get {effective}"
         )
+        evidence["changes"] = [
+            {
+                "key": key,
+                "value": "DefaultSecureProtocols",
+                "old": profile.winhttp_values[view],
+                "new": _winhttp_target(profile),
+            }
+            for view, key in views
+        ]
         return Outcome.failed(
             message + ".", fix=_winhttp_fix(profile, views, kb_missing), **evidence
         )

@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..errors import InputError
 from ..tls import ProtocolVersion
 from ..tls._suites import SUITES, by_name
 from .families import PROTOCOL_BITS, ProtocolState, WindowsFamily
@@ -77,13 +78,6 @@ PROTOCOL_NAMES: Mapping[ProtocolVersion, str] = {
     ProtocolVersion.TLSv1_1: "TLS 1.1",
     ProtocolVersion.TLSv1_2: "TLS 1.2",
     ProtocolVersion.TLSv1_3: "TLS 1.3",
-}
-
-_WINDOWS_CURVES = {
-    "curve25519": "x25519",
-    "nistp256": "secp256r1",
-    "nistp384": "secp384r1",
-    "nistp521": "secp521r1",
 }
 
 _KEY_EXCHANGE_ON = 0xFFFFFFFF
@@ -307,6 +301,18 @@ def _protocol(
             f"Enabled={enabled} but no DisabledByDefault at {where}, and "
             f"{family.name} keeps it off by default",
         )
+    if (
+        family.tls12_registry_required
+        and version in (ProtocolVersion.TLSv1_1, ProtocolVersion.TLSv1_2)
+        and default is ProtocolState.ENABLED
+    ):
+        # Windows 8 / Server 2012: documented as enabled, yet Microsoft's TLS 1.2 readiness
+        # script treats NT 6.2 like Windows 7 and requires DisabledByDefault=0 (§4.1, §9.4).
+        return setting(
+            "disabled-by-default",
+            f"no DisabledByDefault=0 at {where}: {family.name} needs it for "
+            f"{PROTOCOL_NAMES[version]} (Microsoft's readiness script; documents disagree)",
+        )
     if enabled is not None:
         return setting("enabled", f"Enabled={enabled} at {where}")
     state = "enabled" if default is ProtocolState.ENABLED else "disabled-by-default"
@@ -393,8 +399,13 @@ def _curves(
     """Curves in force: the ECC Curve Order policy > Get-TlsEccCurve > OS default (§4.6)."""
     policy = registry.value(POLICY_SSL_KEY, "EccCurves")
     if policy is not None:
-        names = [_WINDOWS_CURVES.get(n.lower(), n) for n in _names(policy.data)]
-        return tuple(names), "policy"
+        from ..parsers.tls_cmdlets import parse_ecc_curves
+
+        try:
+            curves = parse_ecc_curves("\n".join(_names(policy.data)), "EccCurves policy").curves
+        except InputError:
+            curves = ()
+        return curves, "policy"
     if curves_txt is not None:
         return curves_txt, "ecc-curves.txt"
     if registry and family.tls_cmdlets:

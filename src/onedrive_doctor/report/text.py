@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .._model import Finding, Severity, Status
@@ -44,7 +45,8 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
             style = _SEVERITY_STYLE[finding.severity or Severity.INFO]
             _say(
                 console,
-                f"[{style}]{finding.id}[/] {escape(finding.name)}: {escape(finding.message)}",
+                f"[{style}]{finding.id}[/] {escape(finding.name)}: "
+                f"{escape(_headline(finding.message))}",
                 indent=4,
             )
         if summary.status is Status.NOT_APPLICABLE and summary.findings:
@@ -104,6 +106,17 @@ def _print_fix(console: Console, number: int, finding: Finding) -> None:
     _say(console, f"[bold]Fix:[/] {escape(fix.title)} [dim]({fix.safety}{extra})[/]", indent=3)
     for step in fix.steps:
         _say(console, f"• {escape(step)}", indent=5)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z])")
+
+
+def _headline(message: str, limit: int = 240) -> str:
+    """The first sentence of a finding, for the one-line-per-finding step summary."""
+    first = _SENTENCE_END.split(message, maxsplit=1)[0]
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + " …"
 
 
 def _describe_origin(report: Report) -> str:

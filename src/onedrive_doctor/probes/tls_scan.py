@@ -92,7 +92,7 @@ class ScanOptions:
 
     timeout: float = 5.0
     budget: float = 30.0
-    concurrency: int = 4
+    concurrency: int = 6
     proxy: Any = None  # a probes._proxy.ProxyRoute; Any keeps this module's import light
     protocols: tuple[str, ...] = PROTOCOLS
     groups: bool = True
@@ -125,6 +125,7 @@ class _ProtocolResult:
     notes: list[str] = field(default_factory=list)
     certificates: tuple[bytes, ...] = ()
     chunked: bool = False
+    groups: list[int] = field(default_factory=list)
 
 
 class _Scanner:
@@ -471,19 +472,18 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
     if scanner.address is None:
         scanner.address = opts.resolve.get((target.host.lower(), target.port))
 
+    async def protocol_and_groups(label: str) -> _ProtocolResult:
+        result = await _run_protocol(scanner, label)
+        if opts.groups and result.accepted:
+            result.groups = await _groups(scanner, label, result)
+        return result
+
     async def run() -> dict[str, _ProtocolResult]:
-        # The likeliest protocols first and alone: a dead port fails fast, once, and a port
-        # that answers neither TLS 1.2 nor TLS 1.3 with so much as an alert is not TLS.
-        results: dict[str, _ProtocolResult] = {}
-        for first in ("TLSv1.2", "TLSv1.3"):
-            if first in opts.protocols and not scanner.tls_seen:
-                results[first] = await _run_protocol(scanner, first)
-        if results and not scanner.tls_seen:
-            return results
-        rest = [p for p in opts.protocols if p not in results]
-        done = await asyncio.gather(*(_run_protocol(scanner, p) for p in rest))
-        results.update(zip(rest, done, strict=True))
-        return results
+        # Every protocol at once: the elimination chains are sequential within a protocol, so
+        # running them side by side is what keeps the scan short. A dead port or a port that
+        # is not TLS fails every chain on its first connection, all together.
+        done = await asyncio.gather(*(protocol_and_groups(p) for p in opts.protocols))
+        return dict(zip(opts.protocols, done, strict=True))
 
     try:
         results = await asyncio.wait_for(run(), opts.budget)
@@ -497,12 +497,14 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
             f"{target.host}:{target.port} answered no TLS hello of any version "
             f"({_first_note(results) or 'no reply'})"
         )
-    groups: dict[str, list[str]] = {}
+    groups = {
+        label: [tls.name_of(tls.NamedGroup, g) for g in result.groups]
+        for label, result in results.items()
+        if result.groups
+    }
     chain: tuple[bytes, ...] = next(
         (r.certificates for r in results.values() if r.certificates), ()
     )
-    if opts.groups:
-        groups = await _groups(scanner, results)
     if opts.certificates and not chain and results.get("TLSv1.3", _ProtocolResult()).accepted:
         try:
             chain = await _chain_via_ssl(scanner)
@@ -549,20 +551,14 @@ async def _run_protocol(scanner: _Scanner, label: str) -> _ProtocolResult:
     return await scanner.protocol(label)
 
 
-async def _groups(scanner: _Scanner, results: dict[str, _ProtocolResult]) -> dict[str, list[str]]:
-    jobs: dict[str, Any] = {}
-    tls13 = results.get("TLSv1.3")
-    if tls13 and tls13.accepted:
-        jobs["TLSv1.3"] = scanner.groups_tls13()
-    tls12 = results.get("TLSv1.2")
-    ecdhe = [c for c in (tls12.accepted if tls12 else []) if SUITES[c].kex.startswith("ECDHE")]
-    if ecdhe:
-        jobs["TLSv1.2"] = scanner.groups_tls12(ecdhe)
-    found = await asyncio.gather(*jobs.values())
-    return {
-        label: [tls.name_of(tls.NamedGroup, g) for g in groups]
-        for label, groups in zip(jobs, found, strict=True)
-    }
+async def _groups(scanner: _Scanner, label: str, result: _ProtocolResult) -> list[int]:
+    """The groups of TLS 1.3 (HelloRetryRequests) or TLS 1.2 (ECDHE ServerKeyExchange)."""
+    if label == "TLSv1.3":
+        return await scanner.groups_tls13()
+    ecdhe = [c for c in result.accepted if SUITES[c].kex.startswith("ECDHE")]
+    if label == "TLSv1.2" and ecdhe:
+        return await scanner.groups_tls12(ecdhe)
+    return []
 
 
 def _first_note(results: dict[str, _ProtocolResult]) -> str | None:

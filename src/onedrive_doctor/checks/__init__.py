@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
-from .._model import ArticleStep, Finding, Outcome, Severity, Status
+from .._model import Finding, Outcome, Status
 from ..evidence import Evidence
-from . import net
 from ._base import DOC_SECTIONS, Check
-from ._pending_catalogue import PENDING_CHECKS
+from ._catalogue import CATALOGUE
 
 __all__ = ["DOC_SECTIONS", "REGISTRY", "Check", "run_check", "run_checks"]
 
-_NET_CHECKS = (
-    Check(
-        "NET001",
-        "internet-unreachable",
-        Severity.ERROR,
-        ArticleStep.CONNECTIVITY,
-        net.internet_unreachable,
-    ),
-    Check("NET002", "captive-portal", Severity.ERROR, ArticleStep.CONNECTIVITY, net.captive_portal),
-    Check("NET003", "dns-failure", Severity.ERROR, ArticleStep.CONNECTIVITY, net.dns_failure),
-    Check(
-        "NET004",
-        "endpoint-unreachable",
-        Severity.ERROR,
-        ArticleStep.CONNECTIVITY,
-        net.endpoint_unreachable,
-    ),
-    Check("NET005", "proxy-failure", Severity.ERROR, ArticleStep.CONNECTIVITY, net.proxy_failure),
-    Check("NET006", "clock-skew", Severity.ERROR, ArticleStep.CONNECTIVITY, net.clock_skew),
-    Check(
-        "NET007", "proxy-mismatch", Severity.WARNING, ArticleStep.CONNECTIVITY, net.proxy_mismatch
-    ),
-)
 
 # Catalogue order: the article's order of causes, then ID.
-REGISTRY: dict[str, Check] = {check.id: check for check in (*_NET_CHECKS, *PENDING_CHECKS)}
+REGISTRY: dict[str, Check] = {check.id: check for check in CATALOGUE}
 
 
 def run_check(check: Check, ev: Evidence) -> Finding:
@@ -47,7 +24,8 @@ def run_check(check: Check, ev: Evidence) -> Finding:
         outcome = check.run(ev)
     except Exception as exc:  # a check bug must not hide every other finding
         print(f"onedrive-doctor: internal error in {check.id}: {exc!r}", file=sys.stderr)
-        traceback.print_exc(limit=3, file=sys.stderr)
+        if os.environ.get("ONEDRIVE_DOCTOR_DEBUG"):
+            traceback.print_exc(file=sys.stderr)
         outcome = Outcome.unknown(f"internal error in this check: {type(exc).__name__}: {exc}")
     severity = None
     if outcome.status is Status.FAIL:

@@ -1,18 +1,39 @@
-"""Catalogue entries for the checks whose evidence this version does not evaluate yet.
+"""The check catalogue: every check of spec/checks.md, in one explicit list.
 
 IDs, names and default severities are the contract of spec/checks.md; the order is the
-catalogue's: TLS, SCH, OS, INE, IDN, WHT, ODC.
+article's order of causes: NET, TLS, SCH, OS, INE, IDN, WHT, ODC.
 """
 
 from __future__ import annotations
 
 from .._model import ArticleStep, Severity
-from . import idn, ine, odc, os_, sch, tls, wht
+from . import idn, ine, net, odc, os_, sch, tls, wht
 from ._base import Check
 
-__all__ = ["PENDING_CHECKS"]
+__all__ = ["CATALOGUE"]
 
-PENDING_CHECKS: tuple[Check, ...] = (
+CATALOGUE: tuple[Check, ...] = (
+    Check(
+        "NET001",
+        "internet-unreachable",
+        Severity.ERROR,
+        ArticleStep.CONNECTIVITY,
+        net.internet_unreachable,
+    ),
+    Check("NET002", "captive-portal", Severity.ERROR, ArticleStep.CONNECTIVITY, net.captive_portal),
+    Check("NET003", "dns-failure", Severity.ERROR, ArticleStep.CONNECTIVITY, net.dns_failure),
+    Check(
+        "NET004",
+        "endpoint-unreachable",
+        Severity.ERROR,
+        ArticleStep.CONNECTIVITY,
+        net.endpoint_unreachable,
+    ),
+    Check("NET005", "proxy-failure", Severity.ERROR, ArticleStep.CONNECTIVITY, net.proxy_failure),
+    Check("NET006", "clock-skew", Severity.ERROR, ArticleStep.CONNECTIVITY, net.clock_skew),
+    Check(
+        "NET007", "proxy-mismatch", Severity.WARNING, ArticleStep.CONNECTIVITY, net.proxy_mismatch
+    ),
     Check(
         "TLS001",
         "client-offer-rejected",

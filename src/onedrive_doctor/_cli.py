@@ -205,6 +205,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="DIR", help="bundle folder to write"
     )
     collect.add_argument("--no-network", action="store_true", help="skip the network probes")
+    collect.add_argument(
+        "--redact",
+        action="store_true",
+        help="replace user, tenant, device, host and domain names by stable placeholders "
+        "(for a bundle meant to be shared; the findings stay the same)",
+    )
     _add_network_options(collect)
 
     analyze = sub.add_parser("analyze", help="run every check on a bundle (folder or .zip)")
@@ -441,7 +447,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
     opts = None if args.no_network else _network_options(args)
     try:
-        collect_bundle(args.output, opts, progress=_progress)
+        collect_bundle(args.output, opts, progress=_progress, redact=args.redact)
     except InputError as exc:
         _fatal(str(exc))
     _progress(f"Bundle written to {args.output}")

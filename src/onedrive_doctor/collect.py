@@ -25,8 +25,13 @@ def collect_bundle(
     target: str | Path,
     network: NetworkOptions | None,
     progress: Callable[[str], None] = lambda _: None,
+    redact: bool = False,
 ) -> Path:
-    """Write a bundle into ``target``; ``network=None`` skips the network probes."""
+    """Write a bundle into ``target``; ``network=None`` skips the network probes.
+
+    ``redact`` replaces user, tenant, device, host and domain names by placeholders (a bundle
+    meant to be shared); the findings stay the same.
+    """
     writer = BundleWriter(target)
     registry: Registry | None = None
     if platform.system() == "Windows":  # pragma: no cover - live Windows only
@@ -49,7 +54,11 @@ def collect_bundle(
         writer.write("probes.json", (json.dumps(probes, indent=2) + "\n").encode())
         if registry is not None:
             _replay(writer, opts, progress)
-    writer.finish(network=network is not None)
+    if redact:
+        from .redact import redact_bundle
+
+        progress(f"Redacted {redact_bundle(writer.root)} names and identifiers")
+    writer.finish(redacted=redact, network=network is not None)
     return writer.root
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -522,3 +523,24 @@ def test_sch002_uses_the_measured_policy_and_names_the_endpoint(analyze: Any) ->
     ) in finding["message"]
     assert "assumed" not in finding["message"]
     assert finding["evidence"]["front_door"]["measured"] is True
+
+
+def test_sch002_fix_never_puts_a_weak_suite_first(analyze: Any) -> None:
+    # Given a peer that accepts RC4 and 3DES besides one strong suite, in code order
+    scan = tls_scan()
+    scan["result"]["afd_policy"] = None
+    scan["result"]["protocols"]["TLSv1.2"]["cipher_suites"] = [
+        {"name": "TLS_RSA_WITH_RC4_128_MD5", "code": "0x0004"},
+        {"name": "TLS_RSA_WITH_3DES_EDE_CBC_SHA", "code": "0x000A"},
+        {"name": "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "code": "0xC02F"},
+    ]
+    scan["result"]["protocols"]["TLSv1.3"] = {"accepted": False, "cipher_suites": []}
+    only_ecdsa = ssl_policy(["TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384"])
+    sch = analyze(
+        win10_registry(policy=only_ecdsa), hotfixes_txt=WIN10_HOTFIXES, probes_json=probes(scan)
+    )
+    finding = sch["SCH002"]
+    assert (finding["status"], finding["severity"]) == ("fail", "error")
+    fix = json.dumps(finding["fix"])
+    assert "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" in fix
+    assert "RC4" not in fix and "3DES" not in fix

@@ -68,12 +68,16 @@ class ProbeAttempt:
         result = data.get("result") or {}
         if not isinstance(result, dict) or not isinstance(elapsed, (int, float)):
             raise ValueError(f"attempt {probe} {target}: bad 'result' or 'elapsed_s'")
+        try:
+            seconds = float(elapsed)
+        except OverflowError as exc:
+            raise ValueError(f"attempt {probe} {target}: impossible 'elapsed_s'") from exc
         return cls(
             probe=probe,
             target=target,
             status=AttemptStatus(data.get("status")),
             error=error if isinstance(error, str) else None,
-            elapsed_s=float(elapsed),
+            elapsed_s=seconds,
             via=via if isinstance(via, str) else None,
             result=result,
         )

@@ -59,7 +59,11 @@ class NetworkEvidence:
         if not isinstance(config, dict) or not isinstance(elapsed, (int, float)):
             raise ValueError("probes.json has a malformed 'config' or 'elapsed_s'")
         attempts = tuple(ProbeAttempt.from_json(item) for item in raw)
-        return cls(attempts, MappingProxyType(config), float(elapsed))
+        try:
+            seconds = float(elapsed)
+        except OverflowError as exc:
+            raise ValueError("probes.json has an impossible 'elapsed_s'") from exc
+        return cls(attempts, MappingProxyType(config), seconds)
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
     if probes is not None:
         try:
             network = NetworkEvidence.from_json(probes)
-        except ValueError as exc:
+        except (ValueError, TypeError, OverflowError) as exc:
             problems["probes.json"] = f"probes.json: {exc}"
     registry = _load_registry(bundle, problems)
     onedrive = _load_json(bundle, "onedrive.json", problems)
@@ -134,7 +138,7 @@ def _load_replays(bundle: Bundle, problems: dict[str, str]) -> tuple[ProbeAttemp
         if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
             raise ValueError("no 'attempts' list")
         return tuple(ProbeAttempt.from_json(item) for item in data["attempts"])
-    except ValueError as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         problems["replay.json"] = f"replay.json: {exc}"
         return None
 
@@ -145,7 +149,7 @@ def _load_json(bundle: Bundle, name: str, problems: dict[str, str]) -> Any:
         return None
     try:
         return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         problems[name] = f"{name}: not valid JSON ({exc})"
         return None
 

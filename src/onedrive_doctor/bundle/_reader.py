@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -13,6 +14,7 @@ __all__ = ["MAX_FILE_BYTES", "Bundle", "open_bundle"]
 # No file a PC produces for us comes near this; it keeps a zip bomb from filling memory.
 MAX_FILE_BYTES = 32 * 1024 * 1024
 _MAX_FILES = 2000
+MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,13 +50,17 @@ def open_bundle(path: str | Path) -> Bundle:
 def _read_folder(root: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     try:
+        total = 0
         for item in sorted(root.rglob("*")):
-            if not item.is_file():
-                continue
+            if item.is_symlink() or not item.is_file():
+                continue  # a link could point anywhere on the machine: not bundle content
             if len(files) >= _MAX_FILES:
                 raise BundleError(f"more than {_MAX_FILES} files", source=str(root))
             if item.stat().st_size > MAX_FILE_BYTES:
                 raise BundleError(f"file larger than {MAX_FILE_BYTES} bytes", source=str(item))
+            total += item.stat().st_size
+            if total > MAX_BUNDLE_BYTES:
+                raise BundleError(f"more than {MAX_BUNDLE_BYTES} bytes in all", source=str(root))
             files[item.relative_to(root).as_posix()] = item.read_bytes()
     except OSError as exc:
         raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(root)) from exc
@@ -68,6 +74,8 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
             members = [info for info in zf.infolist() if not info.is_dir()]
             if len(members) > _MAX_FILES:
                 raise BundleError(f"more than {_MAX_FILES} files", source=str(archive))
+            if sum(info.file_size for info in members) > MAX_BUNDLE_BYTES:
+                raise BundleError(f"more than {MAX_BUNDLE_BYTES} bytes in all", str(archive))
             for info in members:
                 name = PurePosixPath(info.filename.replace("\\", "/"))
                 if name.is_absolute() or ".." in name.parts:
@@ -79,7 +87,16 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
                 if len(data) > MAX_FILE_BYTES:
                     raise BundleError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
                 files[str(name)] = data
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        RuntimeError,  # an encrypted member
+        NotImplementedError,  # a compression method zipfile lacks (7-Zip AES, ...)
+        zlib.error,
+    ) as exc:
         raise BundleError(f"broken or truncated .zip: {exc}", source=str(archive)) from exc
     return _strip_common_folder(files)
 

@@ -11,6 +11,19 @@ from ._manifest import new_manifest
 
 __all__ = ["BundleWriter"]
 
+# Only these are removed from an existing folder: never anything a person put there.
+_BUNDLE_FILES = (
+    "manifest.json",
+    "probes.json",
+    "replay.json",
+    "onedrive.json",
+    "dsregcmd.txt",
+    "hotfixes.txt",
+    "cipher-suites.txt",
+    "ecc-curves.txt",
+    "nltest.txt",
+)
+
 
 class BundleWriter:
     """Collects files into a bundle folder (created if missing)."""
@@ -20,8 +33,18 @@ class BundleWriter:
         self._written: list[str] = []
         try:
             self.root.mkdir(parents=True, exist_ok=True)
+            self._clear_previous_bundle()
         except OSError as exc:
             raise InputError(f"cannot create the bundle folder: {exc}", str(self.root)) from exc
+
+    def _clear_previous_bundle(self) -> None:
+        """Remove the files an earlier run left, so they are never read as this run's."""
+        for name in _BUNDLE_FILES:
+            (self.root / name).unlink(missing_ok=True)
+        registry = self.root / "registry"
+        if registry.is_dir():
+            for path in registry.glob("*.reg"):
+                path.unlink()
 
     def write(self, name: str, data: bytes) -> None:
         """Write one file, ``name`` being its POSIX path inside the bundle."""

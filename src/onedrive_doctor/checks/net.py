@@ -75,6 +75,13 @@ def internet_unreachable(ev: Evidence) -> Outcome:
     if not ncsi and not net.of("tcp") and not net.of("dns"):
         return Outcome.unknown("the bundle's probes.json has no connectivity probe")
     answered = [a for a in ncsi if a.ok]
+    ran = [a for a in ncsi if a.status in (AttemptStatus.FAILED, AttemptStatus.TIMEOUT)]
+    if not answered and not reached and not ran:
+        # No answer, but no probe that could have had one either (skipped, or our own error).
+        return Outcome.unknown(
+            "the connectivity probe did not run"
+            + (f" ({ncsi[0].error})" if ncsi and ncsi[0].error else "")
+        )
     if answered or reached:
         parts = []
         if answered:
@@ -202,6 +209,10 @@ def dns_failure(ev: Evidence) -> Outcome:
     if not lookups:
         return Outcome.unknown("the bundle's probes.json has no DNS probe")
     failed = _failed(lookups)
+    if not failed and not any(a.ok for a in lookups):
+        return Outcome.unknown(
+            "no DNS lookup completed: " + (lookups[0].error or lookups[0].status.value)
+        )
     if not failed:
         done = [a for a in lookups if a.ok]
         return Outcome.passed(
@@ -271,11 +282,13 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
         return Outcome.unknown(
             "no TCP probe ran (none of the required names resolved, or the probes were skipped)"
         )
-    failed = _failed(attempts) + [a for a in attempts if a.status is AttemptStatus.ERROR]
+    failed = _failed(attempts)
+    reached = [a for a in attempts if a.ok]
+    if not failed and not reached:
+        first = attempts[0]
+        return Outcome.unknown(f"no TCP probe completed: {first.error or first.status.value}")
     if not failed:
-        return Outcome.passed(
-            f"All {len(attempts)} probed endpoints accept TCP connections on 443."
-        )
+        return Outcome.passed(f"All {len(reached)} probed endpoints accept TCP connections on 443.")
     return Outcome.failed(
         f"{len(failed)} of {len(attempts)} required endpoint(s) cannot be reached: "
         + "; ".join(_why(a) for a in failed[:3])
@@ -333,6 +346,8 @@ def proxy_failure(ev: Evidence) -> Outcome:
             return Outcome.unknown("proxies are configured but no proxy probe ran")
         return Outcome.not_applicable("no proxy is configured (direct connection)")
     failed = [a for a in attempts if not a.ok and a.status is not AttemptStatus.SKIPPED]
+    if not failed and not any(a.ok for a in attempts):
+        return Outcome.unknown("no proxy probe completed")
     if not failed:
         names = sorted({a.target for a in net.of("proxy")} | {a.via or "" for a in proxied} - {""})
         return Outcome.passed(

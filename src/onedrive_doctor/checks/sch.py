@@ -8,6 +8,7 @@ the default TLSv1.2_2023, which the finding then says it assumed (spec/checks.md
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from typing import Any
 
 from .._model import Fix, Outcome, Severity
@@ -320,9 +321,24 @@ def _with_sdl_curves(profile: ClientProfile) -> ClientProfile:
 
 
 def _wanted(profile: ClientProfile, peer: Peer) -> list[str]:
-    """Up to two TLS 1.2 suites the peer accepts that this build implements, peer's order."""
+    """Up to two strong TLS 1.2 suites the peer accepts that this build implements."""
     supported = set(supported_suites(profile))
-    return [s for s in peer.tls12 if s in supported][:2]
+    return strong_suites(s for s in peer.tls12 if s in supported)[:2]
+
+
+def strong_suites(names: Iterable[str]) -> list[str]:
+    """The suites a fix may put forward: forward secret and not weak, AEAD first.
+
+    A fix never weakens TLS: no RC4, 3DES, DES, export, NULL or anonymous suite, and no RSA
+    key exchange (no forward secrecy), whatever the peer would accept.
+    """
+    ranked = []
+    for index, name in enumerate(names):
+        suite = by_name(name)
+        if suite is None or suite.insecure or not suite.forward_secret:
+            continue
+        ranked.append((0 if suite.aead else 1, index, suite.name))
+    return [name for _, _, name in sorted(ranked)]
 
 
 def _suite_fix(profile: ClientProfile, peer: Peer) -> Fix:
@@ -462,7 +478,15 @@ def afd_suites_not_preferred(ev: Evidence) -> Outcome:
         f"suites in {cipher_source_text(profile)}: {len(weaker)} CBC or non-forward-secret "
         f"suite(s) it does not accept rank above it ({shown}). The article asks for the AFD "
         f"suites at the top.{door.note()}",
-        fix=_order_fix(profile, compatible[:2]),
+        fix=_order_fix(profile, strong_suites(compatible)[:2])
+        if strong_suites(compatible)
+        else Fix(
+            "Enable a strong suite the front door accepts instead of reordering weak ones",
+            (
+                "The only accepted suites enabled here are weak; SCH002's fix says which strong "
+                "suite to enable.",
+            ),
+        ),
         **evidence,
     )
 

@@ -217,7 +217,8 @@ def tls_interception(ev: Evidence) -> Outcome:
         issuers = _issuers(attempt, net)
         if not issuers:
             continue
-        legit = any(is_microsoft_issuer(dn) or dn in trusted for dn in issuers)
+        # The leaf's issuer decides: a re-signing proxy may well send Microsoft's roots too.
+        legit = is_microsoft_issuer(issuers[0]) or any(dn in trusted for dn in issuers)
         seen.append(
             {
                 "endpoint": attempt.target,

@@ -18,7 +18,7 @@ def decode_text(data: bytes, source: str) -> str:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         if len(data) % 2:
             raise InputError("truncated UTF-16 text (odd number of bytes)", source)
-        text = data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
     elif data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="replace")
     elif _looks_utf16le(data):

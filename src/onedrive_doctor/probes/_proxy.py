@@ -67,7 +67,10 @@ def env_routes(environ: Mapping[str, str]) -> dict[str, ProxyRoute]:
         for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY", "all_proxy", "ALL_PROXY"):
             value = environ.get(name)
             if value:
-                routes[scheme] = parse_proxy(value, f"environment ({name})", bypass)
+                try:
+                    routes[scheme] = parse_proxy(value, f"environment ({name})", bypass)
+                except ValueError:
+                    continue  # e.g. a SOCKS proxy for other tools: not one OneDrive uses
                 break
     return routes
 

@@ -151,16 +151,22 @@ class _Session:
         self.unverified = _tls_context((), verify=False)
 
     # ---- routes -------------------------------------------------------------------------
-    async def route(self, scheme: str, url: str, host: str) -> tuple[ProxyRoute | None, str]:
+    async def route(
+        self, scheme: str, url: str, host: str, system_context: bool = False
+    ) -> tuple[ProxyRoute | None, str]:
         """The proxy in force for ``url`` and a description of where that choice came from."""
         if self.explicit:
             return self.explicit, self.explicit.source
+        if self.stacks:
+            # Windows: OneDrive follows the registry, not HTTP(S)_PROXY. Device registration
+            # runs as SYSTEM through WinHTTP; the user's sign-in follows Internet Options.
+            stack = self.stacks[0]
+            if system_context:
+                stack = next((s for s in self.stacks if s.stack.startswith("winhttp")), stack)
+            return await self._stack_route(stack, scheme, url, host)
         env = self.env.get(scheme)
         if env:
             return (None, f"{env.source}, bypassed") if env.bypasses(host) else (env, env.source)
-        if self.stacks:
-            stack = self.stacks[0]
-            return await self._stack_route(stack, scheme, url, host)
         return None, "no proxy configured"
 
     async def _stack_route(
@@ -306,9 +312,10 @@ class _Session:
         host, port = endpoint.host, endpoint.port
         url = f"https://{host}/" if port == 443 else f"https://{host}:{port}/"
         try:
-            proxy, why = await self.route("https", url, host)
+            proxy, why = await self.route("https", url, host, "device" in endpoint.role)
         except (PacError, ValueError) as exc:
-            await self.rec.run("tcp", endpoint.address, None, _fail(f"proxy selection: {exc}"))
+            # The proxy configuration itself is broken (NET005), not the endpoint (NET004).
+            await self.rec.run("pac", endpoint.address, None, _failed_step(str(exc)))
             return
         via = proxy.url if proxy else None
         streams: list[Stream] = []
@@ -437,9 +444,9 @@ def _registry_stacks(registry: Registry | None) -> list[Any]:
     return stacks
 
 
-def _fail(message: str) -> Callable[[], Awaitable[_Outcome]]:
+def _failed_step(message: str) -> Callable[[], Awaitable[_Outcome]]:
     async def step() -> _Outcome:
-        return AttemptStatus.ERROR, message, {}
+        return AttemptStatus.FAILED, message, {}
 
     return step
 

@@ -20,7 +20,8 @@ from typing import Any
 from .. import tls
 from ..tls import ClientHelloSpec, ProtocolVersion, ServerReader
 from ..tls._suites import SUITES, suites_for
-from ._streams import ProxyError, Stream, open_tcp, proxy_connect
+from ._dns import DnsFailure, resolve
+from ._streams import ConnectRefused, ProxyError, Stream, open_tcp, proxy_connect
 
 __all__ = ["PROTOCOLS", "ScanError", "ScanOptions", "ScanTarget", "scan", "scan_sync"]
 
@@ -152,8 +153,6 @@ class _Scanner:
                 raise
             return stream
         if self.address is None:
-            from ._dns import resolve
-
             addresses, _ = await resolve(
                 self.target.host, self.target.port, self.opts.timeout, None
             )
@@ -190,6 +189,15 @@ class _Scanner:
                 if not self.tls_seen and "not TLS" in str(exc):
                     raise ScanError(
                         f"{self.target.host}:{self.target.port} is not a TLS service: {exc}"
+                    ) from exc
+            except DnsFailure as exc:
+                raise ScanError(f"{self.target.host} does not resolve: {exc}") from exc
+            except (ConnectRefused, ValueError) as exc:
+                # The proxy closed the tunnel request or answered something that is not HTTP.
+                result.closed = str(exc)
+                if not self.reachable:
+                    raise ScanError(
+                        f"cannot reach {self.target.host}:{self.target.port}: {exc}"
                     ) from exc
             if result.answered:
                 self.tls_seen = True
@@ -508,7 +516,7 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
     if opts.certificates and not chain and results.get("TLSv1.3", _ProtocolResult()).accepted:
         try:
             chain = await _chain_via_ssl(scanner)
-        except (OSError, asyncio.TimeoutError, ValueError) as exc:
+        except (OSError, asyncio.TimeoutError, ValueError, ProxyError, ConnectRefused) as exc:
             results["TLSv1.3"].notes.append(f"certificate chain not read: {exc}")
     protocols: dict[str, Any] = {}
     for label in PROTOCOLS:

@@ -63,7 +63,8 @@ class Report:
 
 def _worst(findings: tuple[Finding, ...]) -> Status:
     statuses = {f.status for f in findings}
-    for status in (Status.FAIL, Status.PASS, Status.UNKNOWN):
+    # A step with a check that could not run is not "ok", even if another check passed.
+    for status in (Status.FAIL, Status.UNKNOWN, Status.PASS):
         if status in statuses:
             return status
     return Status.NOT_APPLICABLE

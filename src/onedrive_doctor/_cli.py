@@ -93,6 +93,7 @@ def _dns_server(text: str) -> tuple[str, int]:
 
 
 def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True) -> None:
+    """The network options of spec/cli.md; ``endpoints=False`` for ``scan`` (one target)."""
     group = parser.add_argument_group("network options")
     group.add_argument(
         "--resolve",
@@ -102,13 +103,6 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
         metavar="HOST:PORT:ADDRESS",
         help="connect to ADDRESS for HOST:PORT, keeping HOST as SNI and Host "
         "header (as in curl; repeatable)",
-    )
-    group.add_argument(
-        "--ca-file",
-        action="append",
-        default=[],
-        metavar="PEM",
-        help="extra issuers to treat as legitimate (repeatable)",
     )
     group.add_argument(
         "--timeout",
@@ -125,6 +119,26 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
         help="time budget of the whole run (default 8 s for diagnose, 30 s for scan)",
     )
     group.add_argument(
+        "--dns-server",
+        type=_dns_server,
+        metavar="ADDRESS[:PORT]",
+        help="resolve names with this DNS server instead of the system resolver",
+    )
+    group.add_argument(
+        "--proxy",
+        metavar="URL",
+        help="use this HTTP proxy (http://[user:pass@]host:port) instead of the configured ones",
+    )
+    if not endpoints:
+        return
+    group.add_argument(
+        "--ca-file",
+        action="append",
+        default=[],
+        metavar="PEM",
+        help="extra issuers to treat as legitimate (repeatable)",
+    )
+    group.add_argument(
         "--endpoint",
         action="append",
         default=[],
@@ -138,20 +152,9 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
         help="connectivity probe URL (default: Windows' NCSI URL, "
         "http://www.msftconnecttest.com/connecttest.txt)",
     )
-    group.add_argument(
-        "--dns-server",
-        type=_dns_server,
-        metavar="ADDRESS[:PORT]",
-        help="resolve names with this DNS server instead of the system resolver",
-    )
-    group.add_argument(
-        "--proxy",
-        metavar="URL",
-        help="use this HTTP proxy (http://[user:pass@]host:port) instead of the configured ones",
-    )
 
 
-def _add_report_options(parser: argparse.ArgumentParser) -> None:
+def _add_report_options(parser: argparse.ArgumentParser, error: bool = True) -> None:
     group = parser.add_argument_group("report options")
     group.add_argument(
         "--format", choices=("text", "json"), default="text", help="report format (default text)"
@@ -166,6 +169,8 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
         help="colours in the text report (default auto: when stdout is a terminal)",
     )
 
+    if not error:
+        return
     group.add_argument(
         "--error",
         metavar="CODE",
@@ -238,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
         '"10 22H2", "11 24H2", "Server 2019", ...',
     )
     _add_network_options(simulate)
-    _add_report_options(simulate)
+    _add_report_options(simulate, error=False)
 
     scan = sub.add_parser(
         "scan",
@@ -254,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("--sni", metavar="NAME", help="server name to send (default: HOST)")
     scan.add_argument("--no-groups", action="store_true", help="skip the supported-groups scan")
     _add_network_options(scan, endpoints=False)
-    _add_report_options(scan)
+    _add_report_options(scan, error=False)
 
     explain = sub.add_parser(
         "explain", help="what a OneDrive error code means, its fix, and which checks matter"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -123,3 +124,32 @@ def test_tls001_is_unknown_without_windows_evidence(cli: Any, tmp_path: Path) ->
     finding = cli("analyze", str(tmp_path), "--format", "json").finding("TLS001")
     assert (finding["status"], finding["severity"]) == ("unknown", None)
     assert "no Windows evidence" in finding["message"]
+
+
+def test_tls001_replay_takes_the_route_the_probes_took(
+    cli: Any, tmp_path: Path, proxy_port: int
+) -> None:
+    from onedrive_doctor.analysis import replay_for
+    from onedrive_doctor.bundle import open_bundle
+    from onedrive_doctor.endpoints import Endpoint
+    from onedrive_doctor.evidence import build_evidence
+    from onedrive_doctor.probes.connectivity import NetworkOptions
+
+    # Given a Windows 10 bundle whose probes reached the endpoint through a proxy
+    with tls_server("afd-2023") as server:
+        via = f"http://127.0.0.1:{proxy_port}"
+        probes = {
+            "attempts": [
+                {"probe": "tcp", "target": f"localhost:{server.port}", "status": "ok", "via": via}
+            ]
+        }
+        bundle = _bundle(tmp_path, "19045", "Windows 10 Pro")
+        (bundle / "probes.json").write_text(json.dumps(probes))
+        # When the PC's ClientHello is replayed from here
+        opts = NetworkOptions(timeout=3, budget=6, endpoints=(Endpoint("localhost", server.port),))
+        replays = replay_for(build_evidence(open_bundle(bundle)), opts)
+    # Then it went the same way, through that proxy, and the endpoint accepted it
+    assert replays is not None
+    (attempt,) = replays["attempts"]
+    assert attempt["via"] == via
+    assert attempt["result"]["accepted"] is True

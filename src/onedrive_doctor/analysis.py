@@ -54,10 +54,28 @@ def replay_for(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any] | Non
         return None
     if profile is None or not profile.offered_protocols:
         return None
-    return replay_profile(profile, opts)
+    return replay_profile(profile, opts, _probe_routes(evidence, opts))
 
 
-def replay_profile(profile: ClientProfile, opts: NetworkOptions) -> dict[str, Any]:
+def _probe_routes(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any]:
+    """Per endpoint, the proxy the bundle's connectivity probe reached it through."""
+    if opts.proxy or evidence.network is None:
+        return {}
+    from .probes._proxy import parse_proxy
+
+    routes: dict[str, Any] = {}
+    for attempt in evidence.network.of("tcp"):
+        if attempt.via:
+            try:
+                routes[attempt.target] = parse_proxy(attempt.via, "the probe's route")
+            except ValueError:
+                continue
+    return routes
+
+
+def replay_profile(
+    profile: ClientProfile, opts: NetworkOptions, routes: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Replay ``profile``'s ClientHello to ``opts.endpoints``; the ``replay.json`` body."""
     from .probes._proxy import parse_proxy
     from .probes.replay import replay_all
@@ -68,4 +86,6 @@ def replay_profile(profile: ClientProfile, opts: NetworkOptions) -> dict[str, An
     scan_opts = ScanOptions(
         timeout=opts.timeout, budget=opts.budget, proxy=proxy, resolve=opts.resolve
     )
-    return replay_all(opts.endpoints, lambda host: client_hello_spec(profile, host), scan_opts)
+    return replay_all(
+        opts.endpoints, lambda host: client_hello_spec(profile, host), scan_opts, routes
+    )

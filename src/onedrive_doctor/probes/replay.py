@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from .._attempt import AttemptStatus, ProbeAttempt
@@ -73,12 +74,15 @@ async def _replay_all(
     endpoints: Sequence[Endpoint],
     spec_for: Any,
     opts: ScanOptions,
+    routes: Mapping[str, Any],
 ) -> list[ProbeAttempt]:
     jobs = []
     for endpoint in endpoints:
         address = opts.resolve.get((endpoint.host.lower(), endpoint.port))
         target = ScanTarget(endpoint.host, endpoint.port, address)
-        jobs.append(replay_one(target, spec_for(endpoint.host), opts))
+        # The same way out as OneDrive: the proxy the connectivity probe used for this endpoint.
+        route = routes.get(endpoint.address, opts.proxy)
+        jobs.append(replay_one(target, spec_for(endpoint.host), replace(opts, proxy=route)))
     try:
         return list(await asyncio.wait_for(asyncio.gather(*jobs), opts.budget))
     except asyncio.TimeoutError:
@@ -93,9 +97,14 @@ async def _replay_all(
         ]
 
 
-def replay_all(endpoints: Sequence[Endpoint], spec_for: Any, opts: ScanOptions) -> dict[str, Any]:
+def replay_all(
+    endpoints: Sequence[Endpoint],
+    spec_for: Any,
+    opts: ScanOptions,
+    routes: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """Replay to every endpoint (``spec_for(host)`` builds the hello); the ``replay.json`` body."""
-    attempts = asyncio.run(_replay_all(endpoints, spec_for, opts))
+    attempts = asyncio.run(_replay_all(endpoints, spec_for, opts, routes or {}))
     return {
         "schema_version": REPLAY_SCHEMA_VERSION,
         "attempts": [attempt.to_json() for attempt in attempts],

@@ -156,8 +156,10 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
 
 def _add_report_options(parser: argparse.ArgumentParser, error: bool = True) -> None:
     group = parser.add_argument_group("report options")
+    # --error belongs to the check report, and so does its HTML form.
+    formats = ("text", "json", "html") if error else ("text", "json")
     group.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default text)"
+        "--format", choices=formats, default="text", help="report format (default text)"
     )
     group.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout"
@@ -375,12 +377,14 @@ def _focus(report: Report, args: argparse.Namespace) -> Report:
 
 def _write_report(report: Report, args: argparse.Namespace) -> int:
     """Render and write the report (focused by ``--error``); returns the exit code."""
-    from .report import render_json, render_text
+    from .report import render_html, render_json, render_text
 
     report = _focus(report, args)
 
     if args.format == "json":
         _emit(render_json(report), args)
+    elif args.format == "html":
+        _emit(render_html(report), args)
     else:
         _emit(render_text(report, color=_use_color(args)), args)
     return report.exit_code

@@ -66,3 +66,14 @@ def test_ps1_script_collects_the_same_files_and_zips(cli: Any) -> None:
 
 def test_default_is_powershell(cli: Any) -> None:
     assert cli("collector-script").out.startswith("# onedrive-doctor collector")
+
+
+def test_live_collection_keeps_to_its_budget() -> None:
+    import time
+
+    from onedrive_doctor.windows_collect import _left
+
+    assert _left(time.monotonic() + 100, 20) == 20
+    left = _left(time.monotonic() + 5, 20)
+    assert left is not None and 4 < left <= 5
+    assert _left(time.monotonic() + 0.2, 20) is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,19 +21,30 @@ if TYPE_CHECKING:
 __all__ = ["collect_windows"]
 
 
-def collect_windows(writer: BundleWriter, timeout: float = 20.0) -> Registry | None:
-    """Export every key into ``registry/NAME.reg``; a missing key is simply not written."""
+def collect_windows(
+    writer: BundleWriter, timeout: float = 20.0, budget: float = 90.0
+) -> Registry | None:
+    """Export every key into ``registry/NAME.reg``, then run the commands.
+
+    A missing key is simply not written. Each command has ``timeout``, the whole collection
+    ``budget`` (an elevated ``dsregcmd /status`` waits for its diagnostics task, which can take
+    minutes): what does not fit is left out, and its checks report ``unknown``.
+    """
     from .parsers.regfile import Registry, RegParseError
 
+    deadline = time.monotonic() + budget
     files: list[tuple[str, bytes]] = []
     with tempfile.TemporaryDirectory() as scratch:
         for name, key in REGISTRY_KEYS:
+            left = _left(deadline, timeout)
+            if left is None:
+                break
             out = Path(scratch) / f"{name}.reg"
             try:
                 done = subprocess.run(
                     ["reg", "export", key, str(out), "/y"],
                     capture_output=True,
-                    timeout=timeout,
+                    timeout=left,
                     check=False,
                 )
             except (OSError, subprocess.TimeoutExpired):
@@ -41,7 +53,7 @@ def collect_windows(writer: BundleWriter, timeout: float = 20.0) -> Registry | N
                 data = out.read_bytes()
                 writer.write(f"registry/{name}.reg", data)
                 files.append((f"registry/{name}.reg", data))
-    _run_commands(writer, timeout)
+    _run_commands(writer, timeout, deadline)
     try:
         return Registry.from_files(files) if files else None
     except RegParseError:
@@ -61,12 +73,22 @@ def _powershell(script: str, timeout: float) -> bytes | None:
     return done.stdout if done.returncode == 0 and done.stdout.strip() else None
 
 
-def _run_commands(writer: BundleWriter, timeout: float) -> None:
-    domain = _domain(timeout)
+def _left(deadline: float, timeout: float) -> float | None:
+    """The timeout for the next command, or ``None`` when the budget is spent."""
+    left = deadline - time.monotonic()
+    return None if left <= 0.5 else min(timeout, left)
+
+
+def _run_commands(writer: BundleWriter, timeout: float, deadline: float) -> None:
+    left = _left(deadline, timeout)
+    domain = _domain(left) if left is not None else None
     for command in COMMANDS:
+        left = _left(deadline, timeout)
+        if left is None:
+            return
         if command.needs_domain and not domain:
             continue
-        output = _powershell(command.powershell.format(domain=domain), timeout)
+        output = _powershell(command.powershell.format(domain=domain), left)
         if output is not None:
             writer.write(command.file, output)
 

@@ -45,7 +45,7 @@ from ..windows.client_model import (
 )
 from ..windows.offer import Verdict, judge_policy, judge_scan
 from ..windows.os_version import CURRENT_VERSION_KEY
-from ._pending import NO_WINDOWS_EVIDENCE, not_windows
+from ._common import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = [
     "AFD_GCM_SUITES",

@@ -20,7 +20,7 @@ from ..parsers.dsregcmd import (
     parse_dsregcmd,
 )
 from ..parsers.nltest import NltestParseError, NltestResult, parse_nltest
-from ._pending import NO_WINDOWS_EVIDENCE, not_windows
+from ._common import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = [
     "device_auth_failed",

@@ -8,7 +8,7 @@ from .._attempt import AttemptStatus, ProbeAttempt
 from .._model import Fix, Outcome
 from ..evidence import Evidence, NetworkEvidence
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
-from ._pending import network_evidence, not_windows
+from ._common import network_evidence, not_windows
 
 __all__ = [
     "captive_portal",

@@ -28,7 +28,7 @@ from ..onedrive_client import (
     reset_steps,
 )
 from ..parsers.regfile import RegValue
-from ._pending import NO_WINDOWS_EVIDENCE, not_windows
+from ._common import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = ["oneauth_unrecoverable", "onedrive_not_found", "onedrive_reset_advised"]
 

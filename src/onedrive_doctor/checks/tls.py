@@ -12,7 +12,7 @@ from ..evidence import Evidence, NetworkEvidence
 from ..microsoft_pki import common_name, is_microsoft_issuer
 from ..windows.client_model import ClientProfile, client_profile
 from ..windows.offer import judge_scan
-from ._pending import NO_WINDOWS_EVIDENCE, network_evidence, not_windows
+from ._common import NO_WINDOWS_EVIDENCE, network_evidence, not_windows
 
 __all__ = [
     "client_offer_rejected",

@@ -9,7 +9,7 @@ has reassembled from records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, TypeAlias
+from typing import ClassVar, TypeAlias, TypeVar
 
 from ._constants import (
     AlertDescription,
@@ -71,8 +71,29 @@ def _find(extensions: Extensions, ext_type: int) -> bytes | None:
     return None
 
 
+_H = TypeVar("_H", bound="_Handshake")
+
+
+class _Handshake:
+    """What every handshake message shares: its type, and decoding it with its header."""
+
+    __slots__ = ()
+    msg_type: ClassVar[int]
+
+    @classmethod
+    def from_bytes(cls: type[_H], buf: bytes | bytearray | memoryview) -> tuple[_H, int]:
+        """Decode the whole handshake message (header included); ``(message, consumed)``."""
+        body, consumed = split_handshake(buf, cls.msg_type)
+        return cls.parse_body(body), consumed
+
+    @classmethod
+    def parse_body(cls: type[_H], body: bytes) -> _H:
+        """Decode the body that follows the handshake header."""
+        raise NotImplementedError
+
+
 @dataclass(frozen=True, slots=True)
-class ServerHello:
+class ServerHello(_Handshake):
     """ServerHello or HelloRetryRequest (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3)."""
 
     legacy_version: int
@@ -83,12 +104,6 @@ class ServerHello:
     extensions: Extensions = ()
 
     msg_type: ClassVar[int] = HandshakeType.server_hello
-
-    @classmethod
-    def from_bytes(cls, buf: bytes | bytearray | memoryview) -> tuple[ServerHello, int]:
-        """Decode a ServerHello handshake message (header included)."""
-        body, consumed = split_handshake(buf, cls.msg_type)
-        return cls.parse_body(body), consumed
 
     @classmethod
     def parse_body(cls, body: bytes) -> ServerHello:
@@ -154,18 +169,12 @@ class ServerHello:
 
 
 @dataclass(frozen=True, slots=True)
-class Certificate:
+class Certificate(_Handshake):
     """A TLS <= 1.2 Certificate message: the server's chain as DER (RFC 5246 §7.4.2)."""
 
     certificates: tuple[bytes, ...]
 
     msg_type: ClassVar[int] = HandshakeType.certificate
-
-    @classmethod
-    def from_bytes(cls, buf: bytes | bytearray | memoryview) -> tuple[Certificate, int]:
-        """Decode a Certificate handshake message (header included)."""
-        body, consumed = split_handshake(buf, cls.msg_type)
-        return cls.parse_body(body), consumed
 
     @classmethod
     def parse_body(cls, body: bytes) -> Certificate:
@@ -180,7 +189,7 @@ class Certificate:
 
 
 @dataclass(frozen=True, slots=True)
-class ServerKeyExchange:
+class ServerKeyExchange(_Handshake):
     """ServerKeyExchange (RFC 5246 §7.4.3, RFC 8422 §5.4), kept raw with what matters decoded.
 
     ``curve`` is the named group of an ECDHE exchange (``ECParameters.curve_type`` 3 =
@@ -194,12 +203,6 @@ class ServerKeyExchange:
     dh_prime_bits: int | None = None
 
     msg_type: ClassVar[int] = HandshakeType.server_key_exchange
-
-    @classmethod
-    def from_bytes(cls, buf: bytes | bytearray | memoryview) -> tuple[ServerKeyExchange, int]:
-        """Decode a ServerKeyExchange handshake message (header included)."""
-        body, consumed = split_handshake(buf, cls.msg_type)
-        return cls.parse_body(body), consumed
 
     @classmethod
     def parse_body(cls, body: bytes) -> ServerKeyExchange:
@@ -235,16 +238,10 @@ def _is_signature(body: bytes, start: int) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class ServerHelloDone:
+class ServerHelloDone(_Handshake):
     """ServerHelloDone: the server's TLS <= 1.2 flight is complete (RFC 5246 §7.4.5)."""
 
     msg_type: ClassVar[int] = HandshakeType.server_hello_done
-
-    @classmethod
-    def from_bytes(cls, buf: bytes | bytearray | memoryview) -> tuple[ServerHelloDone, int]:
-        """Decode a ServerHelloDone handshake message (header included)."""
-        body, consumed = split_handshake(buf, cls.msg_type)
-        return cls.parse_body(body), consumed
 
     @classmethod
     def parse_body(cls, body: bytes) -> ServerHelloDone:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import traceback
@@ -59,10 +60,8 @@ def _reset_only_if_unexplained(finding: Finding, findings: list[Finding]) -> Fin
     causes = [f.id for f in findings if f.is_error and f.id != "ODC002"]
     if not causes:
         return finding
-    return Finding(
-        id=finding.id,
-        name=finding.name,
-        step=finding.step,
+    return dataclasses.replace(
+        finding,
         status=Status.PASS,
         severity=None,
         message=(
@@ -71,4 +70,5 @@ def _reset_only_if_unexplained(finding: Finding, findings: list[Finding]) -> Fin
             + finding.message
         ),
         evidence={**finding.evidence, "explained_by": causes},
+        fix=None,
     )

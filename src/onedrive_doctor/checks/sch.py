@@ -371,23 +371,15 @@ def _suite_fix(profile: ClientProfile, peer: Peer) -> Fix:
             needs_admin=True,
             needs_restart=True,
         )
-    names = " and ".join(wanted)
-    if profile.cipher_source == "policy" or not family.tls_cmdlets:
-        return gpo_cipher_fix(
-            profile, wanted, f"Put {names} at the top of the 'SSL Cipher Suite Order' policy"
-        )
-    commands = tuple(f"Enable-TlsCipherSuite -Name {s} -Position 0" for s in reversed(wanted))
-    return Fix(
-        f"Put {names} at the top with Enable-TlsCipherSuite -Position 0",
+    return _top_fix(
+        profile,
+        wanted,
+        f"Put {' and '.join(wanted)} at",
         (
-            "In an elevated PowerShell run, in this order (the last one ends up first):",
-            *commands,
             f"Check with `Get-TlsCipherSuite -Name ECDHE_RSA` that {wanted[0]} is listed first; "
             "if the order does not change, a Group Policy list overrides it (SCH004).",
             "Restart OneDrive (or Windows) so it opens new connections.",
         ),
-        safety="needs-confirmation",
-        needs_admin=True,
     )
 
 
@@ -492,18 +484,31 @@ def afd_suites_not_preferred(ev: Evidence) -> Outcome:
 
 
 def _order_fix(profile: ClientProfile, wanted: list[str]) -> Fix:
-    names = " and ".join(wanted)
+    return _top_fix(
+        profile,
+        wanted,
+        f"Move {' and '.join(wanted)} to",
+        ("Check the order with `Get-TlsCipherSuite`.",),
+    )
+
+
+def _top_fix(profile: ClientProfile, wanted: list[str], lead: str, checks: tuple[str, ...]) -> Fix:
+    """A fix that brings ``wanted`` to the top of the cipher suite order.
+
+    The GPO list where one rules (or before Windows 10, which has no TLS cmdlets), else
+    Enable-TlsCipherSuite; ``lead`` is "Put X at" / "Move X to".
+    """
     if profile.cipher_source == "policy" or not profile.family.tls_cmdlets:
         return gpo_cipher_fix(
-            profile, wanted, f"Move {names} to the top of the 'SSL Cipher Suite Order' policy"
+            profile, wanted, f"{lead} the top of the 'SSL Cipher Suite Order' policy"
         )
     commands = tuple(f"Enable-TlsCipherSuite -Name {s} -Position 0" for s in reversed(wanted))
     return Fix(
-        f"Move {names} to the top with Enable-TlsCipherSuite -Position 0",
+        f"{lead} the top with Enable-TlsCipherSuite -Position 0",
         (
             "In an elevated PowerShell run, in this order (the last one ends up first):",
             *commands,
-            "Check the order with `Get-TlsCipherSuite`.",
+            *checks,
         ),
         safety="needs-confirmation",
         needs_admin=True,

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from onedrive_doctor._model import Severity
 from onedrive_doctor.checks import DOC_SECTIONS, REGISTRY
+from onedrive_doctor.model import Severity
 
 
 @pytest.mark.parametrize("check_id", sorted(REGISTRY))

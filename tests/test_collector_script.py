@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from onedrive_doctor.collection_plan import COMMANDS, REGISTRY_KEYS
+from onedrive_doctor.collect.plan import COMMANDS, REGISTRY_KEYS
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "bundle.md"
 
@@ -71,7 +70,7 @@ def test_default_is_powershell(cli: Any) -> None:
 def test_live_collection_keeps_to_its_budget() -> None:
     import time
 
-    from onedrive_doctor.windows_collect import _left
+    from onedrive_doctor.collect.windows import _left
 
     assert _left(time.monotonic() + 100, 20) == 20
     left = _left(time.monotonic() + 5, 20)

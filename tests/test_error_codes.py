@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from onedrive_doctor.checks import REGISTRY
-from onedrive_doctor.error_codes import (
+from onedrive_doctor.knowledge.error_codes import (
     CATALOGUE,
     focus_checks,
     known_codes,
@@ -79,7 +79,7 @@ def test_catalogue_holds_the_confirmed_and_unconfirmed_codes() -> None:
 
 @pytest.mark.parametrize("entry", list(CATALOGUE.values()), ids=lambda e: e.hex)
 def test_every_entry_has_title_meaning_and_an_https_source(entry: object) -> None:
-    from onedrive_doctor.error_codes import ErrorCode
+    from onedrive_doctor.knowledge.error_codes import ErrorCode
 
     assert isinstance(entry, ErrorCode)
     assert entry.title and entry.meaning

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from onedrive_doctor.onedrive_client import (
+from onedrive_doctor.parsers.onedrive_client import (
     ClientInfo,
     Install,
     OneDriveJsonError,
@@ -17,7 +17,7 @@ from onedrive_doctor.onedrive_client import (
     reset_command,
     reset_steps,
 )
-from onedrive_doctor.parsers.regfile import Registry
+from onedrive_doctor.registry.regfile import Registry
 from regfiles import reg_bytes
 
 HKCU = r"[HKEY_CURRENT_USER\Software\Microsoft\OneDrive]"

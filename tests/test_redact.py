@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from onedrive_doctor.bundle.redact import Redactor, redact_bundle
 from onedrive_doctor.parsers.text import decode_text
-from onedrive_doctor.redact import Redactor, redact_bundle
 from regfiles import WINDOWS_MANIFEST, reg_bytes, write_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dsregcmd"

@@ -131,8 +131,8 @@ def test_tls001_replay_takes_the_route_the_probes_took(
 ) -> None:
     from onedrive_doctor.analysis import replay_for
     from onedrive_doctor.bundle import open_bundle
-    from onedrive_doctor.endpoints import Endpoint
     from onedrive_doctor.evidence import build_evidence
+    from onedrive_doctor.knowledge.endpoints import Endpoint
     from onedrive_doctor.probes.connectivity import NetworkOptions
 
     # Given a Windows 10 bundle whose probes reached the endpoint through a proxy

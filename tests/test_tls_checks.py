@@ -8,7 +8,7 @@ from typing import Any
 
 import trustme
 
-from onedrive_doctor.microsoft_pki import common_name, is_microsoft_issuer
+from onedrive_doctor.knowledge.microsoft_pki import common_name, is_microsoft_issuer
 from servers.tls_profiles import tls_server
 from servers.web import web_server
 

@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from onedrive_doctor.endpoints import Endpoint
-from onedrive_doctor.parsers.regfile import Registry
+from onedrive_doctor.knowledge.endpoints import Endpoint
 from onedrive_doctor.probes.connectivity import NetworkOptions, run_network_probes
+from onedrive_doctor.registry.regfile import Registry
 from regfiles import WINDOWS_MANIFEST, reg_bytes, write_bundle
 from servers.web import web_server
 
@@ -188,8 +188,9 @@ def test_live_collection_exports_the_registry(tmp_path: Path) -> None:  # pragma
 
     if platform.system() != "Windows":
         pytest.skip("needs a live Windows machine (reg.exe)")
+    from onedrive_doctor.collect.windows import collect_windows
+
     from onedrive_doctor.bundle import BundleWriter
-    from onedrive_doctor.windows_collect import collect_windows
 
     registry = collect_windows(BundleWriter(tmp_path))
     assert registry is not None

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from onedrive_doctor.afd import AFD_POLICIES
-from onedrive_doctor.tls._suites import by_name
+from onedrive_doctor.knowledge.afd import AFD_POLICIES
+from onedrive_doctor.tls.suites import by_name
 from regfiles import WINDOWS_MANIFEST, reg_bytes, write_bundle
 
 HKLM = "HKEY_LOCAL_MACHINE"

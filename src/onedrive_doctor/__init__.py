@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._model import ArticleStep, Finding, Fix, Severity, Status
     from .analysis import analyze_bundle
-    from .collect import collect_bundle
+    from .collect.collector import collect_bundle
+    from .model import ArticleStep, Finding, Fix, Severity, Status
 
 __all__ = [
     "ArticleStep",
@@ -26,13 +26,13 @@ __all__ = [
 ]
 
 _LAZY = {
-    "ArticleStep": "._model",
-    "Finding": "._model",
-    "Fix": "._model",
-    "Severity": "._model",
-    "Status": "._model",
+    "ArticleStep": ".model",
+    "Finding": ".model",
+    "Fix": ".model",
+    "Severity": ".model",
+    "Status": ".model",
     "analyze_bundle": ".analysis",
-    "collect_bundle": ".collect",
+    "collect_bundle": ".collect.collector",
 }
 
 

@@ -32,7 +32,7 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
     if live is not None:
         replays = replay_for(evidence, live)
         if replays is not None:
-            from ._attempt import ProbeAttempt
+            from .probes.attempt import ProbeAttempt
 
             attempts = tuple(ProbeAttempt.from_json(a) for a in replays["attempts"])
             evidence = dataclasses.replace(evidence, replays=attempts)

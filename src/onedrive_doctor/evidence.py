@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ._attempt import ProbeAttempt
 from .bundle import Bundle
 from .errors import InputError
-from .parsers.regfile import Registry
 from .parsers.text import decode_text
+from .probes.attempt import ProbeAttempt
+from .registry.regfile import Registry
 
 __all__ = ["TEXT_FILES", "Evidence", "NetworkEvidence", "build_evidence"]
 
@@ -155,7 +155,7 @@ def _load_json(bundle: Bundle, name: str, problems: dict[str, str]) -> Any:
 
 
 def _load_registry(bundle: Bundle, problems: dict[str, str]) -> Registry | None:
-    from .parsers.regfile import RegParseError
+    from .registry.regfile import RegParseError
 
     good: list[tuple[str, bytes]] = []
     for name in bundle.names("registry/"):

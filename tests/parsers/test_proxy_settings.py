@@ -10,7 +10,7 @@ from onedrive_doctor.parsers.proxy_settings import (
     winhttp_settings,
     wininet_settings,
 )
-from onedrive_doctor.parsers.regfile import Registry
+from onedrive_doctor.registry.regfile import Registry
 
 WINHTTP = (
     r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings\Connections"

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from onedrive_doctor.errors import InputError
-from onedrive_doctor.parsers.regfile import (
+from onedrive_doctor.registry.regfile import (
     DeleteKey,
     DeleteValue,
     Registry,

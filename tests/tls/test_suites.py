@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from onedrive_doctor.tls._suites import PROTOCOLS, SUITES, CipherSuite, by_name, suites_for
+from onedrive_doctor.tls.suites import PROTOCOLS, SUITES, CipherSuite, by_name, suites_for
 
 ALL_LEGACY = frozenset({"SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"})
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from onedrive_doctor.evidence import Evidence
-from onedrive_doctor.parsers.regfile import Registry
+from onedrive_doctor.registry.regfile import Registry
 from onedrive_doctor.tls import ProtocolVersion
 from onedrive_doctor.windows.client_model import client_profile
 from regfiles import reg_bytes

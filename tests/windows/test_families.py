@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from onedrive_doctor.tls import NamedGroup, ProtocolVersion, SignatureScheme
-from onedrive_doctor.tls._suites import SUITES, by_name
+from onedrive_doctor.tls.suites import SUITES, by_name
 from onedrive_doctor.windows import (
     FAMILIES,
     KB_UPDATES,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from onedrive_doctor.parsers.regfile import Registry
+from onedrive_doctor.registry.regfile import Registry
 from onedrive_doctor.windows import OsVersionError, os_version
 from regfiles import reg_bytes
 

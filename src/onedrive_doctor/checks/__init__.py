@@ -7,8 +7,8 @@ import os
 import sys
 import traceback
 
-from .._model import Finding, Outcome, Status
 from ..evidence import Evidence
+from ..model import Finding, Outcome, Status
 from ._base import DOC_SECTIONS, Check
 from ._catalogue import CATALOGUE
 

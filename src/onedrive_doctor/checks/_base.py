@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .._model import ArticleStep, Outcome, Severity
+from ..model import ArticleStep, Outcome, Severity
 
 __all__ = ["DOC_SECTIONS", "Check", "CheckFunction", "doc_sections"]
 

@@ -6,7 +6,7 @@ article's order of causes: NET, TLS, SCH, OS, INE, IDN, WHT, ODC.
 
 from __future__ import annotations
 
-from .._model import ArticleStep, Severity
+from ..model import ArticleStep, Severity
 from . import idn, ine, net, odc, os_, sch, tls, wht
 from ._base import Check
 

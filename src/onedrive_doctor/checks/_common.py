@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .._model import Outcome
 from ..evidence import Evidence, NetworkEvidence
+from ..model import Outcome
 
 __all__ = ["NO_WINDOWS_EVIDENCE", "network_evidence", "not_windows"]
 

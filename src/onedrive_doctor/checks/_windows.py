@@ -26,14 +26,14 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from .._model import Fix, Outcome
-from ..afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy
-from ..endpoints import REQUIRED_ENDPOINTS, parse_host_port
 from ..errors import InputError
 from ..evidence import Evidence
-from ..parsers.regfile import Registry, normalize_key
+from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy
+from ..knowledge.endpoints import REQUIRED_ENDPOINTS, parse_host_port
+from ..model import Fix, Outcome
+from ..registry.regfile import Registry, normalize_key
 from ..tls import ProtocolVersion
-from ..tls._suites import by_name
+from ..tls.suites import by_name
 from ..windows.client_model import (
     LOCAL_SSL_KEY,
     POLICY_SSL_KEY,

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .._model import Fix, Outcome, Severity
 from ..evidence import Evidence
+from ..model import Fix, Outcome, Severity
 from ..parsers.dsregcmd import (
     DiagnosticResult,
     DsregcmdParseError,

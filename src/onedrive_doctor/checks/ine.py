@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model import Fix, Outcome
 from ..evidence import Evidence
+from ..model import Fix, Outcome
 from ..windows.client_model import INET_HKCU, INET_HKLM, INET_POLICY_HKCU, INET_POLICY_HKLM
 from ._windows import TLS12_BIT, assumed_notes, exported, mask_text, profile_of, registry_of
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import statistics
 
-from .._attempt import AttemptStatus, ProbeAttempt
-from .._model import Fix, Outcome
 from ..evidence import Evidence, NetworkEvidence
+from ..model import Fix, Outcome
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
+from ..probes.attempt import AttemptStatus, ProbeAttempt
 from ._common import network_evidence, not_windows
 
 __all__ = [

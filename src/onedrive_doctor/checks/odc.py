@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model import Fix, Outcome
 from ..evidence import Evidence
-from ..onedrive_client import (
+from ..model import Fix, Outcome
+from ..parsers.onedrive_client import (
     ACCOUNTS_KEY,
     HKCU_KEY,
     HKLM_KEY,
@@ -27,7 +27,7 @@ from ..onedrive_client import (
     reset_command,
     reset_steps,
 )
-from ..parsers.regfile import RegValue
+from ..registry.regfile import RegValue
 from ._common import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = ["oneauth_unrecoverable", "onedrive_not_found", "onedrive_reset_advised"]

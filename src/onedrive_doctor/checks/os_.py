@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from .._model import Fix, Outcome
 from ..evidence import Evidence
+from ..model import Fix, Outcome
 from ._windows import (
     assumed_notes,
     best_case,

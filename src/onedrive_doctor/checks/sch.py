@@ -11,11 +11,12 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from .._model import Fix, Outcome, Severity
-from ..afd import AFD_POLICIES, DEFAULT_POLICY
 from ..evidence import Evidence
+from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY
+from ..knowledge.windows_families import ProtocolState
+from ..model import Fix, Outcome, Severity
 from ..tls import ProtocolVersion
-from ..tls._suites import by_name
+from ..tls.suites import by_name
 from ..windows.client_model import (
     DH_KEY,
     ECDH_KEY,
@@ -24,7 +25,6 @@ from ..windows.client_model import (
     ProtocolSetting,
     protocol_key,
 )
-from ..windows.families import ProtocolState
 from ..windows.offer import SDL_CURVES, judge_policy
 from ._windows import (
     AFD_GCM_SUITES,

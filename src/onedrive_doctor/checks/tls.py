@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._attempt import AttemptStatus, ProbeAttempt
-from .._model import Fix, Outcome, Severity
-from ..endpoints import REQUIRED_ENDPOINTS
 from ..errors import InputError
 from ..evidence import Evidence, NetworkEvidence
-from ..microsoft_pki import common_name, is_microsoft_issuer
+from ..knowledge.endpoints import REQUIRED_ENDPOINTS
+from ..knowledge.microsoft_pki import common_name, is_microsoft_issuer
+from ..model import Fix, Outcome, Severity
+from ..probes.attempt import AttemptStatus, ProbeAttempt
 from ..windows.client_model import ClientProfile, client_profile
 from ..windows.offer import judge_scan
 from ._common import NO_WINDOWS_EVIDENCE, network_evidence, not_windows

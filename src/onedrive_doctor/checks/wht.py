@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._model import Fix, Outcome
 from ..evidence import Evidence
+from ..model import Fix, Outcome
 from ..windows.client_model import INET_HKLM, WINHTTP_KEY, WINHTTP_WOW64_KEY, ClientProfile
 from ._windows import (
     TLS12_BIT,

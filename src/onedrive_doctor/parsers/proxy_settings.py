@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .regfile import Registry, RegType
+from ..registry.regfile import Registry, RegType
 from .winhttp_settings import (
     ConnectionSettings,
     ConnectionSettingsError,

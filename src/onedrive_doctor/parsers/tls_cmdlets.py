@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..errors import InputError
 from ..tls import NamedGroup
-from ..tls._suites import SUITES, by_name
+from ..tls.suites import SUITES, by_name
 
 __all__ = [
     "CIPHER_SUITES_FILE",

@@ -17,17 +17,17 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from .._attempt import AttemptStatus, ProbeAttempt
-from ..endpoints import NCSI_EXPECTED_BODY, NCSI_URL, REQUIRED_ENDPOINTS, Endpoint
+from ..knowledge.endpoints import NCSI_EXPECTED_BODY, NCSI_URL, REQUIRED_ENDPOINTS, Endpoint
 from ._dns import DnsFailure, resolve
 from ._http import HttpResponse, http_get
 from ._pac import PacError, evaluate_pac
 from ._proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
 from ._streams import ConnectRefused, ProxyAuthRequired, ProxyError, Stream, TlsStream, open_tcp
 from ._streams import proxy_connect as _proxy_connect
+from .attempt import AttemptStatus, ProbeAttempt
 
 if TYPE_CHECKING:
-    from ..parsers.regfile import Registry
+    from ..registry.regfile import Registry
 
 __all__ = ["PROBES_SCHEMA_VERSION", "NetworkOptions", "run_network_probes"]
 
@@ -512,7 +512,7 @@ def _tls_info(tls: TlsStream) -> dict[str, Any]:
         info["cipher"] = cipher[0]
     der = tls.ssl.getpeercert(binary_form=True)
     if der:
-        from .._certinfo import CertificateError, certificate_summary
+        from ..parsers.certificate import CertificateError, certificate_summary
 
         try:
             summary = certificate_summary(der)
@@ -526,7 +526,7 @@ def _ca_subjects(ca_files: tuple[str, ...]) -> list[str]:
     """Subjects of the certificates in ``--ca-file``: issuers TLS002 accepts besides Microsoft's."""
     if not ca_files:
         return []
-    from .._certinfo import CertificateError, certificate_summary, pem_to_der
+    from ..parsers.certificate import CertificateError, certificate_summary, pem_to_der
 
     subjects: list[str] = []
     for path in ca_files:

@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from .._attempt import AttemptStatus, ProbeAttempt
-from ..endpoints import Endpoint
+from ..knowledge.endpoints import Endpoint
 from ..tls import AlertDescription, ClientHelloSpec, build_client_hello, name_of
-from ..tls._suites import SUITES
-from .tls_scan import ScanError, ScanOptions, ScanTarget, _Scanner
+from ..tls.suites import SUITES
+from .attempt import AttemptStatus, ProbeAttempt
+from .tls_scan import ScanError, Scanner, ScanOptions, ScanTarget
 
 __all__ = ["REPLAY_SCHEMA_VERSION", "replay_all", "replay_one"]
 
@@ -29,7 +29,7 @@ async def replay_one(target: ScanTarget, spec: ClientHelloSpec, opts: ScanOption
     started = time.monotonic()
     where = f"{target.host}:{target.port}"
     via = opts.proxy.url if opts.proxy is not None else None
-    scanner = _Scanner(target, opts)
+    scanner = Scanner(target, opts)
     try:
         exchange = await scanner.exchange(build_client_hello(spec), lambda ex: ex.hello is not None)
     except ScanError as exc:

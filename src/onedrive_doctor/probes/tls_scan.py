@@ -19,7 +19,7 @@ from typing import Any
 
 from .. import tls
 from ..tls import ClientHelloSpec, ProtocolVersion, ServerReader
-from ..tls._suites import SUITES, suites_for
+from ..tls.suites import SUITES, suites_for
 from ._dns import DnsFailure, resolve
 from ._streams import ConnectRefused, ProxyError, Stream, open_tcp, proxy_connect
 
@@ -129,7 +129,7 @@ class _ProtocolResult:
     groups: list[int] = field(default_factory=list)
 
 
-class _Scanner:
+class Scanner:
     def __init__(self, target: ScanTarget, opts: ScanOptions) -> None:
         self.target = target
         self.opts = opts
@@ -437,7 +437,7 @@ def _sslv2_json(kind: int) -> dict[str, str]:
 
 
 def _certificate_json(der: bytes) -> dict[str, Any]:
-    from .._certinfo import CertificateError, certificate_summary
+    from ..parsers.certificate import CertificateError, certificate_summary
 
     try:
         return certificate_summary(der)
@@ -445,7 +445,7 @@ def _certificate_json(der: bytes) -> dict[str, Any]:
         return {"error": f"unreadable certificate: {exc}"}
 
 
-async def _chain_via_ssl(scanner: _Scanner) -> tuple[bytes, ...]:
+async def _chain_via_ssl(scanner: Scanner) -> tuple[bytes, ...]:
     """One real handshake with the ``ssl`` module, for TLS 1.3-only servers (encrypted chain)."""
     import ssl
 
@@ -473,10 +473,10 @@ async def _chain_via_ssl(scanner: _Scanner) -> tuple[bytes, ...]:
 
 async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
     """Scan ``target``; the result has the stable keys of spec/cli.md. Raises ``ScanError``."""
-    from ..afd import match_policy
+    from ..knowledge.afd import match_policy
 
     started = time.monotonic()
-    scanner = _Scanner(target, opts)
+    scanner = Scanner(target, opts)
     if scanner.address is None:
         scanner.address = opts.resolve.get((target.host.lower(), target.port))
 
@@ -553,13 +553,13 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
     }
 
 
-async def _run_protocol(scanner: _Scanner, label: str) -> _ProtocolResult:
+async def _run_protocol(scanner: Scanner, label: str) -> _ProtocolResult:
     if label == "SSLv2":
         return await scanner.sslv2()
     return await scanner.protocol(label)
 
 
-async def _groups(scanner: _Scanner, label: str, result: _ProtocolResult) -> list[int]:
+async def _groups(scanner: Scanner, label: str, result: _ProtocolResult) -> list[int]:
     """The groups of TLS 1.3 (HelloRetryRequests) or TLS 1.2 (ECDHE ServerKeyExchange)."""
     if label == "TLSv1.3":
         return await scanner.groups_tls13()

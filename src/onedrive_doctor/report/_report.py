@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._model import ArticleStep, Finding, Severity, Status
+from ..model import ArticleStep, Finding, Severity, Status
 
 __all__ = ["REPORT_SCHEMA_VERSION", "Report", "StepSummary"]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from html import escape
 
-from .._model import Finding, Severity, Status
 from .._version import __version__
+from ..model import Finding, Severity, Status
 from ._report import Report
 
 __all__ = ["render_html"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from .._model import Finding, Severity, Status
 from .._version import __version__
+from ..model import Finding, Severity, Status
 from ._console import console_text, text_console
 from ._report import Report
 

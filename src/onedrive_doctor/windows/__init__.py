@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from .families import (
+from ..knowledge.windows_families import (
     FAMILIES,
     KB_UPDATES,
     PROTOCOL_BITS,

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..knowledge.windows_families import PROTOCOL_BITS, ProtocolState, WindowsFamily
 from ..tls import ProtocolVersion
-from ..tls._suites import SUITES, by_name
-from .families import PROTOCOL_BITS, ProtocolState, WindowsFamily
+from ..tls.suites import SUITES, by_name
 from .os_version import OsVersion, os_version
 
 if TYPE_CHECKING:
     from ..evidence import Evidence
-    from ..parsers.regfile import Registry
+    from ..registry.regfile import Registry
 
 __all__ = [
     "DH_KEY",
@@ -170,7 +170,7 @@ class ClientProfile:
 
 def default_profile(family: WindowsFamily, hotfixes: frozenset[str] | None = None) -> ClientProfile:
     """The profile of an untouched PC of ``family`` (``simulate --windows``)."""
-    from ..parsers.regfile import Registry
+    from ..registry.regfile import Registry
 
     return _build(family, None, Registry(), None, None, hotfixes, [])
 

@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..afd import AfdPolicy
+from ..knowledge.afd import AfdPolicy
 from ..tls import ClientHelloSpec, NamedGroup, ProtocolVersion, SignatureScheme
-from ..tls._suites import by_name
+from ..tls.suites import by_name
 from .client_model import ClientProfile
 
 __all__ = ["SDL_CURVES", "Verdict", "client_hello_spec", "judge_policy", "judge_scan"]

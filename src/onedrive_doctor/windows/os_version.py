@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import InputError
-from ..parsers.regfile import Registry, RegValue
-from .families import WindowsFamily, family_for
+from ..knowledge.windows_families import WindowsFamily, family_for
+from ..registry.regfile import Registry, RegValue
 
 __all__ = ["CURRENT_VERSION_KEY", "OsVersion", "OsVersionError", "os_version"]
 

@@ -45,8 +45,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
-from .parsers.regfile import Registry
+from ..errors import InputError
+from ..registry.regfile import Registry
 
 __all__ = [
     "ACCOUNTS_KEY",

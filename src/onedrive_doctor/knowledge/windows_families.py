@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 from ..tls import ProtocolVersion
-from ..tls._suites import by_name
+from ..tls.suites import by_name
 
 __all__ = [
     "FAMILIES",

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bundle import BundleWriter
+from ..bundle import BundleWriter
 
 if TYPE_CHECKING:
-    from .parsers.regfile import Registry
-    from .probes.connectivity import NetworkOptions
+    from ..probes.connectivity import NetworkOptions
+    from ..registry.regfile import Registry
 
 __all__ = ["collect_bundle"]
 
@@ -35,18 +35,18 @@ def collect_bundle(
     writer = BundleWriter(target)
     registry: Registry | None = None
     if platform.system() == "Windows":  # pragma: no cover - live Windows only
-        from .windows_collect import collect_windows
+        from .windows import collect_windows
 
         progress("Reading the registry and Windows settings...")
         registry = collect_windows(writer)
     if platform.system() in ("Windows", "Darwin"):
-        from .onedrive_client import live_onedrive_json
+        from ..parsers.onedrive_client import live_onedrive_json
 
         found = live_onedrive_json()
         if found:
             writer.write("onedrive.json", (json.dumps(found, indent=2) + "\n").encode())
     if network is not None:
-        from .probes.connectivity import run_network_probes
+        from ..probes.connectivity import run_network_probes
 
         progress(f"Probing the network (up to {network.budget:g} s)...")
         opts = _with_tenant(network, registry)
@@ -55,7 +55,7 @@ def collect_bundle(
         if registry is not None:
             _replay(writer, opts, progress)
     if redact:
-        from .redact import redact_bundle
+        from ..bundle.redact import redact_bundle
 
         progress(f"Redacted {redact_bundle(writer.root)} names and identifiers")
     writer.finish(redacted=redact, network=network is not None)
@@ -64,9 +64,9 @@ def collect_bundle(
 
 def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str], None]) -> None:
     """Replay this PC's own ClientHello to the endpoints (TLS001) into ``replay.json``."""
-    from .analysis import replay_for
-    from .bundle import open_bundle
-    from .evidence import build_evidence
+    from ..analysis import replay_for
+    from ..bundle import open_bundle
+    from ..evidence import build_evidence
 
     progress("Replaying this PC's TLS ClientHello to the endpoints...")
     replays = replay_for(build_evidence(open_bundle(writer.root)), opts)
@@ -80,7 +80,7 @@ def _with_tenant(opts: NetworkOptions, registry: Registry | None) -> NetworkOpti
         return opts
     import dataclasses
 
-    from .endpoints import REQUIRED_ENDPOINTS, tenant_endpoints
+    from ..knowledge.endpoints import REQUIRED_ENDPOINTS, tenant_endpoints
 
     if opts.endpoints != REQUIRED_ENDPOINTS:
         return opts  # the user chose the endpoints

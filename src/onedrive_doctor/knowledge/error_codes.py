@@ -305,7 +305,7 @@ def focus_checks(code: str) -> frozenset[str] | None:
     entry = lookup(code)
     if entry is None:
         return None
-    from .checks import REGISTRY  # lazily: `explain` does not need the catalogue
+    from ..checks import REGISTRY  # lazily: `explain` does not need the catalogue
 
     return frozenset(
         check_id

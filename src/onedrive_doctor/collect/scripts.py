@@ -7,8 +7,8 @@ so ``onedrive-doctor analyze`` reads them the same way. Neither script sends any
 
 from __future__ import annotations
 
-from ._version import __version__
-from .collection_plan import COMMANDS, REGISTRY_KEYS
+from .._version import __version__
+from .plan import COMMANDS, REGISTRY_KEYS
 
 __all__ = ["render_cmd", "render_ps1"]
 

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .bundle import BundleWriter
-from .collection_plan import COMMANDS, REGISTRY_KEYS
+from ..bundle import BundleWriter
+from .plan import COMMANDS, REGISTRY_KEYS
 
 if TYPE_CHECKING:
-    from .parsers.regfile import Registry
+    from ..registry.regfile import Registry
 
 __all__ = ["collect_windows"]
 
@@ -30,7 +30,7 @@ def collect_windows(
     ``budget`` (an elevated ``dsregcmd /status`` waits for its diagnostics task, which can take
     minutes): what does not fit is left out, and its checks report ``unknown``.
     """
-    from .parsers.regfile import Registry, RegParseError
+    from ..registry.regfile import Registry, RegParseError
 
     deadline = time.monotonic() + budget
     files: list[tuple[str, bytes]] = []

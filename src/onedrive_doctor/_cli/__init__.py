@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
-from ._version import __version__
+from .._version import __version__
 
 if TYPE_CHECKING:
-    from .probes.connectivity import NetworkOptions
-    from .report import Report
+    from ..probes.connectivity import NetworkOptions
+    from ..report import Report
 
 __all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -75,7 +75,7 @@ def _resolve_entry(text: str) -> tuple[str, int, str]:
 
 
 def _host_port(text: str) -> tuple[str, int]:
-    from .endpoints import parse_host_port
+    from ..knowledge.endpoints import parse_host_port
 
     try:
         return parse_host_port(text)
@@ -84,7 +84,7 @@ def _host_port(text: str) -> tuple[str, int]:
 
 
 def _dns_server(text: str) -> tuple[str, int]:
-    from .endpoints import parse_host_port
+    from ..knowledge.endpoints import parse_host_port
 
     try:
         return parse_host_port(text, default_port=53)
@@ -294,14 +294,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _network_options(args: argparse.Namespace) -> NetworkOptions:
-    from .endpoints import REQUIRED_ENDPOINTS, Endpoint
-    from .probes.connectivity import NetworkOptions
+    from ..knowledge.endpoints import REQUIRED_ENDPOINTS, Endpoint
+    from ..probes.connectivity import NetworkOptions
 
     for path in args.ca_file:
         if not Path(path).is_file():
             _fatal(f"--ca-file {path}: no such file")
     if args.proxy:
-        from .probes._proxy import parse_proxy
+        from ..probes._proxy import parse_proxy
 
         try:
             parse_proxy(args.proxy, "--proxy")
@@ -351,7 +351,7 @@ def _focus(report: Report, args: argparse.Namespace) -> Report:
         return report
     import dataclasses
 
-    from .error_codes import focus_checks, lookup
+    from ..knowledge.error_codes import focus_checks, lookup
 
     entry = lookup(args.error)
     focus = focus_checks(args.error)
@@ -377,7 +377,7 @@ def _focus(report: Report, args: argparse.Namespace) -> Report:
 
 def _write_report(report: Report, args: argparse.Namespace) -> int:
     """Render and write the report (focused by ``--error``); returns the exit code."""
-    from .report import render_html, render_json, render_text
+    from ..report import render_html, render_json, render_text
 
     report = _focus(report, args)
 
@@ -391,8 +391,8 @@ def _write_report(report: Report, args: argparse.Namespace) -> int:
 
 
 def _analyze_path(path: str, live: NetworkOptions | None = None) -> Report:
-    from .analysis import analyze_bundle
-    from .errors import InputError
+    from ..analysis import analyze_bundle
+    from ..errors import InputError
 
     try:
         return analyze_bundle(path, live)
@@ -406,21 +406,22 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
-    from .errors import InputError
-    from .simulate import render_simulation, simulation, verdict_from_replay
-    from .windows.client_model import ClientProfile, client_profile, default_profile
+    from ..errors import InputError
+    from ..report.simulate import render_simulation
+    from ..windows.client_model import ClientProfile, client_profile, default_profile
+    from ..windows.simulate import simulation, verdict_from_replay
 
     profile: ClientProfile | None
     if args.windows:
-        from .windows import family_by_label
+        from ..windows import family_by_label
 
         try:
             profile = default_profile(family_by_label(args.windows))
         except ValueError as exc:
             _fatal(f"--windows: {exc}", EXIT_USAGE)
     else:
-        from .bundle import open_bundle
-        from .evidence import build_evidence
+        from ..bundle import open_bundle
+        from ..evidence import build_evidence
 
         try:
             profile = client_profile(build_evidence(open_bundle(args.bundle)))
@@ -434,7 +435,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
             )
     live: dict[str, dict[str, object]] = {}
     if args.endpoint and profile.offered_protocols:
-        from .analysis import replay_profile
+        from ..analysis import replay_profile
 
         for attempt in replay_profile(profile, _network_options(args))["attempts"]:
             live[f"live:{attempt['target']}"] = verdict_from_replay(
@@ -451,8 +452,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _cmd_collect(args: argparse.Namespace) -> int:
-    from .collect import collect_bundle
-    from .errors import InputError
+    from ..collect.collector import collect_bundle
+    from ..errors import InputError
 
     opts = None if args.no_network else _network_options(args)
     try:
@@ -466,8 +467,8 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 def _cmd_diagnose(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .collect import collect_bundle
-    from .errors import InputError
+    from ..collect.collector import collect_bundle
+    from ..errors import InputError
 
     opts = None if args.no_network else _network_options(args)
     with tempfile.TemporaryDirectory(prefix="onedrive-doctor-") as scratch:
@@ -489,13 +490,13 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     import asyncio
     import ipaddress
 
-    from .probes._dns import DnsFailure, resolve
-    from .probes.tls_scan import ScanError, ScanOptions, ScanTarget, scan_sync
+    from ..probes._dns import DnsFailure, resolve
+    from ..probes.tls_scan import ScanError, ScanOptions, ScanTarget, scan_sync
 
     host, port = args.target
     proxy = None
     if args.proxy:
-        from .probes._proxy import parse_proxy
+        from ..probes._proxy import parse_proxy
 
         try:
             proxy = parse_proxy(args.proxy, "--proxy")
@@ -527,7 +528,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
         text = json.dumps(result, indent=2) + "\n"
     else:
-        from .report.scan_text import render_scan
+        from ..report.scan_text import render_scan
 
         text = render_scan(result, color=_use_color(args))
     _emit(text, args)
@@ -535,7 +536,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
-    from .error_codes import known_codes, lookup, render_explanation
+    from ..knowledge.error_codes import known_codes, lookup, render_explanation
 
     entry = lookup(args.code)
     if entry is None:
@@ -548,7 +549,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_collector_script(args: argparse.Namespace) -> int:
-    from .collector_script import render_cmd, render_ps1
+    from ..collect.scripts import render_cmd, render_ps1
 
     text = render_cmd() if args.kind == "cmd" else render_ps1()
     if args.output and args.output != "-":
@@ -563,7 +564,7 @@ def _cmd_collector_script(args: argparse.Namespace) -> int:
 
 
 def _cmd_checks(args: argparse.Namespace) -> int:
-    from .checks import REGISTRY
+    from ..checks import REGISTRY
 
     if not args.check_id:
         for check in REGISTRY.values():

@@ -1,6 +1,6 @@
 """What a bundle collects on a Windows PC: the registry keys and commands of spec/bundle.md.
 
-Pure data, shared by the live collector (:mod:`onedrive_doctor.windows_collect`) and the scripts
+Pure data, shared by the live collector (:mod:`onedrive_doctor.collect.windows`) and the scripts
 `collector-script` prints for PCs without Python, so both write the same files.
 """
 

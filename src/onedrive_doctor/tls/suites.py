@@ -38,7 +38,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from onedrive_doctor.tls._suites_data import OPENSSL_ALIASES, SUITE_TABLE
+from ._suites_data import OPENSSL_ALIASES, SUITE_TABLE
 
 __all__ = ["PROTOCOLS", "SUITES", "CipherSuite", "by_name", "suites_for"]
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from onedrive_doctor.collect.plan import COMMANDS, REGISTRY_KEYS
 
 SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "bundle.md"

@@ -25,7 +25,9 @@ ALICE_TRIGGER = (
 BUSINESS1 = r"""[HKEY_CURRENT_USER\Software\Microsoft\OneDrive\Accounts\Business1]
 "UserEmail"="alice@contoso.com"
 "Business"=dword:00000001"""
-ONEAUTH_DELETE = r"reg delete HKCU\Software\Microsoft\OneDrive /v OneAuthUnrecoverableTimestamp /f"
+ONEAUTH_DELETE = (
+    r'reg delete "HKCU\Software\Microsoft\OneDrive" /v OneAuthUnrecoverableTimestamp /f'
+)
 MAC_LISTING = {
     "schema_version": 1,
     "platform": "macos",

@@ -90,11 +90,20 @@ def test_sch001_fails_when_tls12_client_is_disabled(analyze: Any) -> None:
         True,
         True,
     )
-    assert finding["evidence"]["changes"][0] == {
-        "key": TLS12_CLIENT,
-        "value": "Enabled",
-        "old": 0,
-        "new": 1,
+    # The ad-hoc evidence["changes"] list became the fix's typed changes (issue 8).
+    assert "changes" not in finding["evidence"]
+    assert fix["changes"][0] == {
+        "kind": "set-value",
+        "hive": "HKLM",
+        "key": TLS12_CLIENT.removeprefix("HKLM\\"),
+        "name": "Enabled",
+        "type": "REG_DWORD",
+        "before_state": "present",
+        "before": 0,
+        "after": 1,
+        "needs_admin": True,
+        "needs_restart": True,
+        "safety": "needs-confirmation",
     }
 
 

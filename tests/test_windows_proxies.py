@@ -188,9 +188,8 @@ def test_live_collection_exports_the_registry(tmp_path: Path) -> None:  # pragma
 
     if platform.system() != "Windows":
         pytest.skip("needs a live Windows machine (reg.exe)")
-    from onedrive_doctor.collect.windows import collect_windows
-
     from onedrive_doctor.bundle import BundleWriter
+    from onedrive_doctor.collect.windows import collect_windows
 
     registry = collect_windows(BundleWriter(tmp_path))
     assert registry is not None

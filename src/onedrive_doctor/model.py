@@ -6,6 +6,9 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fixes.changes import Change, Safety
+from .fixes.render import render_steps
+
 __all__ = [
     "ArticleStep",
     "Finding",
@@ -63,25 +66,32 @@ _STEP_TITLES = {
 class Fix:
     """What to do about a failing check.
 
-    ``title`` states the action with its target value; ``steps`` are the instructions a person
-    follows; ``safety`` is ``safe`` (the tool may apply it), ``needs-confirmation`` or
-    ``manual`` (only a person can do it).
+    ``title`` states the action with its target value; ``changes`` are the typed steps (registry
+    writes, commands with their undo, manual steps) and ``steps`` their rendering, the
+    instructions a person follows, never written separately; ``safety`` is ``safe`` (the tool
+    may apply it), ``needs-confirmation`` or ``manual`` (only a person can do it).
     """
 
     title: str
-    steps: tuple[str, ...] = ()
-    safety: str = "manual"
+    changes: tuple[Change, ...] = ()
+    safety: Safety = Safety.MANUAL
     needs_admin: bool = False
     needs_restart: bool = False
 
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """The changes as a person reads them (rendered by :mod:`onedrive_doctor.fixes.render`)."""
+        return render_steps(self.changes)
+
     def to_json(self) -> dict[str, Any]:
-        """The fix as the JSON report shows it."""
+        """The fix as the JSON report shows it: today's keys, plus the typed ``changes``."""
         return {
             "title": self.title,
             "steps": list(self.steps),
-            "safety": self.safety,
+            "safety": self.safety.value,
             "needs_admin": self.needs_admin,
             "needs_restart": self.needs_restart,
+            "changes": [change.to_json() for change in self.changes],
         }
 
 

@@ -28,6 +28,17 @@ from typing import Any
 
 from ..errors import InputError
 from ..evidence import Evidence
+from ..fixes import (
+    ABSENT,
+    UNKNOWN,
+    Before,
+    DeleteValue,
+    Safety,
+    SetValue,
+    ValueType,
+    manual,
+    split_hive,
+)
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy
 from ..knowledge.endpoints import REQUIRED_ENDPOINTS, parse_host_port
 from ..model import Fix, Outcome
@@ -57,6 +68,7 @@ __all__ = [
     "assumed_notes",
     "best_case",
     "cipher_source_text",
+    "delete_value",
     "exported",
     "front_door",
     "gpo_cipher_fix",
@@ -66,9 +78,9 @@ __all__ = [
     "policies_accepting",
     "policies_text",
     "profile_of",
-    "reg_add",
-    "reg_delete",
+    "registry_before",
     "registry_of",
+    "set_dword",
     "suites_as_if_tls12_on",
     "supported_suites",
     "tls12_capable",
@@ -164,15 +176,63 @@ def mask_text(mask: int) -> str:
 # --- commands --------------------------------------------------------------------------------
 
 
-def reg_add(key: str, name: str, data: int) -> str:
-    """A ``reg add`` command that sets a REG_DWORD (reg.exe takes 0x-prefixed hex)."""
-    shown = f"0x{data:X}" if data > 9 else str(data)
-    return f'reg add "{key}" /v {name} /t REG_DWORD /d {shown} /f'
+def registry_before(registry: Registry, key: str, name: str) -> Before:
+    """A value's data as the bundle shows it: the data, absent, or unknown.
+
+    Absent: the key was exported without it; unknown: the key was not exported, so the
+    evidence does not say.
+    """
+    value = registry.value(key, name)
+    if value is not None:
+        return value.data
+    return ABSENT if exported(registry, key) else UNKNOWN
 
 
-def reg_delete(key: str, name: str) -> str:
-    """A ``reg delete`` command that removes one value."""
-    return f'reg delete "{key}" /v {name} /f'
+def set_dword(
+    registry: Registry,
+    key: str,
+    name: str,
+    data: int,
+    *,
+    needs_restart: bool,
+    safety: Safety = Safety.NEEDS_CONFIRMATION,
+    how: str | None = None,
+) -> SetValue:
+    """Set a REG_DWORD under ``key`` (with its hive), its old data read from the bundle."""
+    hive, path = split_hive(normalize_key(key))
+    return SetValue(
+        hive,
+        path,
+        name,
+        ValueType.REG_DWORD,
+        data,
+        before=registry_before(registry, key, name),
+        needs_restart=needs_restart,
+        safety=safety,
+        how=how,
+    )
+
+
+def delete_value(
+    registry: Registry,
+    key: str,
+    name: str,
+    *,
+    needs_restart: bool,
+    safety: Safety = Safety.NEEDS_CONFIRMATION,
+    how: str | None = None,
+) -> DeleteValue:
+    """Delete one value under ``key`` (with its hive), its old data read from the bundle."""
+    hive, path = split_hive(normalize_key(key))
+    return DeleteValue(
+        hive,
+        path,
+        name,
+        before=registry_before(registry, key, name),
+        needs_restart=needs_restart,
+        safety=safety,
+        how=how,
+    )
 
 
 # --- cipher suites ---------------------------------------------------------------------------
@@ -288,7 +348,7 @@ def gpo_cipher_fix(profile: ClientProfile, suites: Sequence[str], title: str) ->
     spelled = [n for s in suites for n in windows_spelling(profile, s)]
     return Fix(
         title,
-        (
+        manual(
             "Run gpedit.msc and open Computer Configuration > Administrative Templates > "
             "Network > SSL Configuration Settings > SSL Cipher Suite Order.",
             f"Enable it (or edit it) so the comma-separated list starts with {','.join(spelled)}"
@@ -298,7 +358,7 @@ def gpo_cipher_fix(profile: ClientProfile, suites: Sequence[str], title: str) ->
             "If `gpupdate /force` brings the old list back, a domain GPO sets it: ask its owner "
             "to change it.",
         ),
-        safety="manual",
+        safety=Safety.MANUAL,
         needs_admin=True,
         needs_restart=True,
     )

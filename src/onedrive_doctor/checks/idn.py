@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..evidence import Evidence
+from ..fixes import Change, ManualStep, RunCommand, Safety, Shell, manual
 from ..model import Fix, Outcome, Severity
 from ..parsers.dsregcmd import (
     DiagnosticResult,
@@ -307,27 +308,48 @@ def _join_fix(status: DsregcmdStatus, reach: _DcReach) -> Fix:
             "Connect to the organisation's network (office or VPN) first; do not run "
             "dsregcmd /leave now",
             (
-                *admin_steps,
-                f"This PC cannot reach a domain controller: {reach.evidence}. It is not on the "
-                "organisation's network, and hybrid join needs one.",
-                "Connect it to the office network, or start the VPN that reaches the domain "
-                f"controllers, until `{check}` lists a DC and ends with 'The command completed "
-                "successfully'.",
-                "Then restart the PC while connected and sign in; Windows retries the join at "
-                "sign-in and every hour.",
-                "Do not run `dsregcmd /leave` before that: off the organisation's network it "
-                "would leave the device unjoined until it next sees a domain controller.",
-                "Run the diagnosis again on the organisation's network: the leave / join step "
-                "is offered once a domain controller answers.",
+                *manual(*admin_steps),
+                *manual(
+                    f"This PC cannot reach a domain controller: {reach.evidence}. It is not on the "
+                    "organisation's network, and hybrid join needs one.",
+                    "Connect it to the office network, or start the VPN that reaches the domain "
+                    f"controllers, until `{check}` lists a DC and ends with 'The command completed "
+                    "successfully'.",
+                    "Then restart the PC while connected and sign in; Windows retries the join at "
+                    "sign-in and every hour.",
+                    "Do not run `dsregcmd /leave` before that: off the organisation's network it "
+                    "would leave the device unjoined until it next sees a domain controller.",
+                    "Run the diagnosis again on the organisation's network: the leave / join step "
+                    "is offered once a domain controller answers.",
+                ),
             ),
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_restart=True,
         )
     leave_join = (
-        "If dsregcmd /status still shows AzureAdJoined : NO: open Command Prompt as administrator "
-        "(Start, right-click Command Prompt, Run as administrator).",
-        "Run `dsregcmd /leave`, then `dsregcmd /join`, and close the prompt.",
-        "Restart the PC and sign in to OneDrive.",
+        ManualStep(
+            "If dsregcmd /status still shows AzureAdJoined : NO: open Command Prompt as "
+            "administrator (Start, right-click Command Prompt, Run as administrator)."
+        ),
+        # The article's pair: leave, then join again (only reached with a DC in sight, IDN004).
+        RunCommand(
+            "dsregcmd /leave",
+            Shell.CMD,
+            undo="dsregcmd /join",
+            needs_admin=True,
+            safety=Safety.MANUAL,
+            how="Run `{command}`.",
+        ),
+        RunCommand(
+            "dsregcmd /join",
+            Shell.CMD,
+            undo="dsregcmd /leave",
+            needs_admin=True,
+            needs_restart=True,
+            safety=Safety.MANUAL,
+            how="Then run `{command}` and close the prompt.",
+        ),
+        ManualStep("Restart the PC and sign in to OneDrive.", needs_restart=True),
     )
     if reach.by_nltest:
         first: tuple[str, ...] = (
@@ -353,8 +375,8 @@ def _join_fix(status: DsregcmdStatus, reach: _DcReach) -> Fix:
     return Fix(
         "Restart on the organisation's network; if still not joined, run dsregcmd /leave and "
         "dsregcmd /join elevated, then restart",
-        (*admin_steps, *first, *leave_join),
-        safety="needs-confirmation",
+        (*manual(*admin_steps, *first), *leave_join),
+        safety=Safety.NEEDS_CONFIRMATION,
         needs_admin=True,
         needs_restart=True,
     )
@@ -467,12 +489,16 @@ def device_auth_failed(ev: Evidence) -> Outcome:
             fix=Fix(
                 "Sign out and sign in again so Windows recovers the device keys",
                 (
-                    "Sign out and sign in with the work account (on an Entra joined device, "
-                    "follow the recovery prompt).",
-                    "Run `dsregcmd /status` again: AadRecoveryEnabled should be NO and "
-                    "KeySignTest PASSED (KeySignTest needs an elevated prompt).",
-                    "If it stays YES on an Entra joined device, a local administrator can run "
-                    "`dsregcmd /forcerecovery`.",
+                    *manual(
+                        "Sign out and sign in with the work account (on an Entra joined device, "
+                        "follow the recovery prompt).",
+                        "Run `dsregcmd /status` again: AadRecoveryEnabled should be NO and "
+                        "KeySignTest PASSED (KeySignTest needs an elevated prompt).",
+                    ),
+                    _force_recovery(
+                        "If it stays YES on an Entra joined device, a local administrator can run "
+                        "`{command}`."
+                    ),
                 ),
             ),
             severity=Severity.WARNING,
@@ -520,34 +546,54 @@ def _device_auth_failure(
             "deleted in the tenant (users see 'Your organization has deleted / disabled the "
             "device'), so no sign-in token is issued."
         )
-    steps: list[str] = []
+    steps: list[Change] = []
     if could_not_run:
         steps.append(
-            "Let the computer account (SYSTEM) reach Microsoft Entra ID: check `netsh winhttp "
-            "show proxy` and that " + ", ".join(_REGISTRATION_URLS) + " pass the proxy and "
-            "firewall without a credentials prompt, then run `dsregcmd /status` again."
+            ManualStep(
+                "Let the computer account (SYSTEM) reach Microsoft Entra ID: check `netsh "
+                "winhttp show proxy` and that " + ", ".join(_REGISTRATION_URLS) + " pass the "
+                "proxy and firewall without a credentials prompt, then run `dsregcmd /status` "
+                "again."
+            )
         )
     steps.append(
-        f"Ask the Entra ID admin to look up {device} (Entra admin center > Devices): if it is "
-        "disabled, re-enable it; nothing else is needed on the PC."
+        ManualStep(
+            f"Ask the Entra ID admin to look up {device} (Entra admin center > Devices): if it "
+            "is disabled, re-enable it; nothing else is needed on the PC."
+        )
     )
     if hybrid:
         reach = _dc_reach(ev, status)
         if reach.reachable is False:
             steps.append(
-                "If the device was deleted, it must register again, which needs the "
-                f"organisation's network, and this PC is not on it ({reach.evidence}): connect "
-                f"to the office network or VPN first (check: `{_nltest_command(status)}`)."
+                ManualStep(
+                    "If the device was deleted, it must register again, which needs the "
+                    f"organisation's network, and this PC is not on it ({reach.evidence}): "
+                    f"connect to the office network or VPN first (check: "
+                    f"`{_nltest_command(status)}`)."
+                )
             )
         else:
             steps.append(
-                "If it was deleted: only on the organisation's network (office or VPN; check "
-                f"with `{_nltest_command(status)}` that a DC answers), open Command Prompt as "
-                "administrator and run `dsregcmd /debug /leave`."
+                RunCommand(
+                    "dsregcmd /debug /leave",
+                    Shell.CMD,
+                    undo=None,
+                    undo_why="the Automatic-Device-Join task registers the device again; a "
+                    "deleted device's old registration cannot come back",
+                    needs_admin=True,
+                    safety=Safety.MANUAL,
+                    how="If it was deleted: only on the organisation's network (office or VPN; "
+                    f"check with `{_nltest_command(status)}` that a DC answers), open Command "
+                    "Prompt as administrator and run `{command}`.",
+                )
             )
         steps.append(
-            "Sign out and sign in again (or restart): the Automatic-Device-Join task registers "
-            "the device again once Entra Connect has synced it; then sign in to OneDrive."
+            ManualStep(
+                "Sign out and sign in again (or restart): the Automatic-Device-Join task "
+                "registers the device again once Entra Connect has synced it; then sign in to "
+                "OneDrive."
+            )
         )
         title = (
             "Have the admin re-enable the device; if it was deleted, re-register it with "
@@ -556,11 +602,15 @@ def _device_auth_failure(
     else:
         steps.extend(
             (
-                "If it was deleted: sign in with a local administrator account and run "
-                "`dsregcmd /forcerecovery`, then sign in with the work account when Windows "
-                "asks; then sign in to OneDrive.",
-                "Do not run `dsregcmd /leave` here: this device is Microsoft Entra joined, not "
-                "hybrid joined, and a leave removes its only join.",
+                _force_recovery(
+                    "If it was deleted: sign in with a local administrator account and run "
+                    "`{command}`, then sign in with the work account when Windows asks; then "
+                    "sign in to OneDrive."
+                ),
+                ManualStep(
+                    "Do not run `dsregcmd /leave` here: this device is Microsoft Entra joined, "
+                    "not hybrid joined, and a leave removes its only join."
+                ),
             )
         )
         title = (
@@ -569,9 +619,22 @@ def _device_auth_failure(
         )
     return Outcome.failed(
         message,
-        fix=Fix(title, tuple(steps), safety="manual", needs_admin=True, needs_restart=hybrid),
+        fix=Fix(title, tuple(steps), safety=Safety.MANUAL, needs_admin=True, needs_restart=hybrid),
         **values,
         server_error=server or None,
+    )
+
+
+def _force_recovery(how: str) -> RunCommand:
+    """``dsregcmd /forcerecovery``: Windows re-registers the device's keys at the next sign-in."""
+    return RunCommand(
+        "dsregcmd /forcerecovery",
+        Shell.CMD,
+        undo=None,
+        undo_why="recovery replaces the device keys; the unusable ones are not kept",
+        needs_admin=True,
+        safety=Safety.MANUAL,
+        how=how,
     )
 
 
@@ -692,12 +755,20 @@ def _prt_attempt_details(status: DsregcmdStatus) -> list[str]:
 
 
 def _prt_fix(status: DsregcmdStatus) -> Fix:
-    steps = [
+    first = ManualStep(
         "Lock the PC and unlock it with the password, or sign out and sign in again: Windows "
-        "asks for a new PRT at sign-in and unlock.",
-        "Or run `dsregcmd /refreshprt` in a normal (not elevated) Command Prompt as the user, "
-        "then `dsregcmd /status`: SSO State must show AzureAdPrt : YES.",
-    ]
+        "asks for a new PRT at sign-in and unlock."
+    )
+    refresh = RunCommand(
+        "dsregcmd /refreshprt",
+        Shell.CMD,
+        undo=None,
+        undo_why="a new token replaces one that no longer works; there is nothing to restore",
+        safety=Safety.SAFE,
+        how="Or run `{command}` in a normal (not elevated) Command Prompt as the user, then "
+        "`dsregcmd /status`: SSO State must show AzureAdPrt : YES.",
+    )
+    steps: list[str] = []
     codes = {(status.attempt_status or "").lower()}
     server = " ".join(
         part for part in (status.server_error_code, status.server_error_description) if part
@@ -722,7 +793,7 @@ def _prt_fix(status: DsregcmdStatus) -> Fix:
     return Fix(
         "Get the user a new Primary Refresh Token: lock and unlock or sign out and in, or run "
         "dsregcmd /refreshprt",
-        tuple(steps),
+        (first, refresh, *manual(*steps)),
     )
 
 
@@ -804,7 +875,7 @@ def off_org_network(ev: Evidence) -> Outcome:
         "unjoined until it next sees a domain controller.",
         fix=Fix(
             "Connect to the organisation's network (office or VPN) before any leave / join",
-            (
+            manual(
                 "Connect the PC to the office network, or start the VPN that reaches the "
                 "domain controllers.",
                 f"Check with `{check}`: it must list a DC and end with 'The command completed "
@@ -992,4 +1063,4 @@ def _registration_fix(codes: set[str], failed_tests: list[DiagnosticResult]) -> 
         + ", ".join(_REGISTRATION_URLS)
         + ")"
     )
-    return Fix(title, tuple(steps))
+    return Fix(title, manual(*steps))

@@ -5,9 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from ..evidence import Evidence
+from ..fixes import ManualStep, Safety, manual
 from ..model import Fix, Outcome
 from ..windows.client_model import INET_HKCU, INET_HKLM, INET_POLICY_HKCU, INET_POLICY_HKLM
-from ._windows import TLS12_BIT, assumed_notes, exported, mask_text, profile_of, registry_of
+from ._windows import (
+    TLS12_BIT,
+    assumed_notes,
+    exported,
+    mask_text,
+    profile_of,
+    registry_of,
+    set_dword,
+)
 
 __all__ = ["internet_options_tls12_off"]
 
@@ -119,33 +128,35 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
         message += " A Group Policy sets it, so the Internet Options boxes are greyed out."
         fix = Fix(
             "Change the 'Turn off encryption support' Group Policy to include TLS 1.2",
-            (
+            manual(
                 "Ask the Group Policy owner to set Windows Components > Internet Explorer > "
                 "Internet Control Panel > Advanced Page > Turn off encryption support to a value "
                 f"with TLS 1.2, e.g. 'Use {boxes}' ({target}), or to Not configured.",
                 "Then run `gpupdate /force` and restart OneDrive.",
             ),
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
         )
     else:
-        evidence["changes"] = [
-            {
-                "key": INET_HKCU,
-                "value": "SecureProtocols",
-                "old": registry.dword(INET_HKCU, "SecureProtocols"),
-                "new": target,
-            }
-        ]
         fix = Fix(
             f"Tick TLS 1.2 in Internet Options: set SecureProtocols=0x{target:X} at {INET_HKCU}",
             (
-                "Press Windows+R, run `inetcpl.cpl`, open the Advanced tab, tick "
-                f"{boxes} under Security, then Apply and OK.",
-                "Or, as the user: "
-                f'reg add "{INET_HKCU}" /v SecureProtocols /t REG_DWORD /d 0x{target:X} /f',
-                "Restart OneDrive.",
+                ManualStep(
+                    "Press Windows+R, run `inetcpl.cpl`, open the Advanced tab, tick "
+                    f"{boxes} under Security, then Apply and OK."
+                ),
+                # The same value the boxes write; HKCU, so it runs as the user, not elevated.
+                set_dword(
+                    registry,
+                    INET_HKCU,
+                    "SecureProtocols",
+                    target,
+                    needs_restart=False,
+                    safety=Safety.SAFE,
+                    how="Or, as the user: {command}",
+                ),
+                ManualStep("Restart OneDrive."),
             ),
-            safety="safe",
+            safety=Safety.SAFE,
         )
     return Outcome.failed(message, fix=fix, **evidence)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 
 from ..evidence import Evidence, NetworkEvidence
+from ..fixes import Safety, manual
 from ..model import Fix, Outcome
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
 from ..probes.attempt import AttemptStatus, ProbeAttempt
@@ -101,7 +102,7 @@ def internet_unreachable(ev: Evidence) -> Outcome:
         message + ".",
         fix=Fix(
             "Connect this PC to a working network, then sign in to OneDrive again",
-            (
+            manual(
                 "Check the network cable or Wi-Fi connection, and that the network itself works"
                 " (open any website).",
                 "If a VPN is required to reach the internet from this network, connect it.",
@@ -162,7 +163,7 @@ def captive_portal(ev: Evidence) -> Outcome:
         f"instead of {net.expected_body!r}, as a captive portal does.",
         fix=Fix(
             "Sign in to the network's portal page, or use another network",
-            (
+            manual(
                 "Open a browser and go to any http:// web page; the portal's sign-in page appears.",
                 "Sign in or accept its terms, then sign in to OneDrive again.",
                 "On a corporate network: let *.msftconnecttest.com and *.msftncsi.com through on "
@@ -233,7 +234,7 @@ def dns_failure(ev: Evidence) -> Outcome:
         + (f" and {len(names) - 4} more." if len(names) > 4 else "."),
         fix=Fix(
             "Make the PC's DNS resolve Microsoft's sign-in names",
-            (
+            manual(
                 "Run `ipconfig /flushdns`, then `Resolve-DnsName login.microsoftonline.com`.",
                 "Check the DNS servers in `ipconfig /all`; on a VPN, check its DNS settings.",
                 "Ask the DNS administrator to allow the Microsoft 365 and OneDrive endpoints.",
@@ -296,7 +297,7 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
         + ".",
         fix=Fix(
             "Allow outbound HTTPS (TCP 443) to the Microsoft 365 and OneDrive endpoints",
-            (
+            manual(
                 "Test from this PC: `Test-NetConnection login.microsoftonline.com -Port 443`.",
                 "Ask the network team to allow the Microsoft 365 'Allow' and 'Optimize' endpoints "
                 "and the OneDrive URLs in the firewall and the proxy.",
@@ -365,7 +366,7 @@ def proxy_failure(ev: Evidence) -> Outcome:
         )
         fix = Fix(
             "Let the Microsoft 365 sign-in endpoints through the proxy without authentication",
-            (
+            manual(
                 "Ask the proxy administrator to exempt login.microsoftonline.com, "
                 "login.live.com, device.login.microsoftonline.com and "
                 "enterpriseregistration.windows.net from proxy authentication, or to accept the "
@@ -376,13 +377,13 @@ def proxy_failure(ev: Evidence) -> Outcome:
         problem = f"The configured proxy does not work: {_why(first)}."
         fix = Fix(
             "Repair or remove the broken proxy setting",
-            (
+            manual(
                 "Check Internet Options > Connections > LAN settings, and `netsh winhttp show "
                 "proxy` in an elevated prompt.",
                 "If the proxy is no longer used, remove it (`netsh winhttp reset proxy`); if it "
                 "is, ask its administrator why it refuses connections.",
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
         )
     return Outcome.failed(
@@ -446,12 +447,12 @@ def clock_skew(ev: Evidence) -> Outcome:
         "minutes breaks sign-in tokens.",
         fix=Fix(
             "Set the clock from a time server (w32tm /resync)",
-            (
+            manual(
                 "Settings > Time & language > Date & time: turn on 'Set time automatically', "
                 "then 'Sync now'.",
                 "Or, in an elevated prompt: `w32tm /resync`.",
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
         ),
         skew_s=skew,
@@ -525,11 +526,11 @@ def proxy_mismatch(ev: Evidence) -> Outcome:
         fix=Fix(
             "Give WinHTTP the same proxy as Internet Options (netsh winhttp import proxy "
             "source=ie)",
-            (
+            manual(
                 "In an elevated prompt: `netsh winhttp import proxy source=ie`.",
                 "Where Group Policy sets the proxy, set the WinHTTP proxy policy to match.",
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
         ),
         wininet=user,

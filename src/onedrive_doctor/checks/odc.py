@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..evidence import Evidence
+from ..fixes import DeleteValue, ManualStep, Safety, manual, split_hive
 from ..model import Fix, Outcome
 from ..parsers.onedrive_client import (
     ACCOUNTS_KEY,
@@ -24,17 +25,16 @@ from ..parsers.onedrive_client import (
     OneDriveJsonError,
     find_client,
     key_exported,
+    reset_changes,
     reset_command,
-    reset_steps,
 )
 from ..registry.regfile import RegValue
 from ._common import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = ["oneauth_unrecoverable", "onedrive_not_found", "onedrive_reset_advised"]
 
-ONEAUTH_VALUE = "OneAuthUnrecoverableTimestamp"
 # "Ensure OneAuth is enabled", https://learn.microsoft.com/sharepoint/use-silent-account-configuration
-ONEAUTH_DELETE = rf"reg delete {HKCU_KEY} /v {ONEAUTH_VALUE} /f"
+ONEAUTH_VALUE = "OneAuthUnrecoverableTimestamp"
 _DOWNLOAD = "https://www.microsoft.com/microsoft-365/onedrive/download"
 _QUIT_WINDOWS = (
     "Quit OneDrive: select the OneDrive cloud icon in the notification area, then "
@@ -142,7 +142,7 @@ def onedrive_not_found(ev: Evidence) -> Outcome:
             "/Applications or ~/Applications.",
             fix=Fix(
                 "Install OneDrive for Mac, start it and sign in",
-                (
+                manual(
                     f"Install OneDrive from the Mac App Store, or the standalone package from "
                     f"{_DOWNLOAD}.",
                     "Start OneDrive and sign in with your work or school account.",
@@ -154,7 +154,7 @@ def onedrive_not_found(ev: Evidence) -> Outcome:
         "No OneDrive client is installed: " + _why_not_found(ev, info) + ".",
         fix=Fix(
             "Install the OneDrive sync app, start it and sign in",
-            (
+            manual(
                 f"Download OneDriveSetup.exe from {_DOWNLOAD}.",
                 "Run it as the user for a per-user install, or run `OneDriveSetup.exe "
                 "/allusers` from an elevated Command Prompt for a per-machine install.",
@@ -252,8 +252,8 @@ def onedrive_reset_advised(ev: Evidence) -> Outcome:
         message,
         fix=Fix(
             f"Reset OneDrive: {command}",
-            reset_steps(install),
-            safety="needs-confirmation",
+            reset_changes(install),
+            safety=Safety.NEEDS_CONFIRMATION,
         ),
         install=install.to_json(),
         commands=list(commands),
@@ -325,11 +325,16 @@ def oneauth_unrecoverable(ev: Evidence) -> Outcome:
         fix=Fix(
             f"Delete {ONEAUTH_VALUE} from {HKCU_KEY}, then restart OneDrive",
             (
-                _QUIT_WINDOWS,
-                f"In a Command Prompt (not as administrator) run: {ONEAUTH_DELETE}",
-                start,
+                ManualStep(_QUIT_WINDOWS),
+                DeleteValue(
+                    *split_hive(HKCU_KEY),
+                    ONEAUTH_VALUE,
+                    before=value.data,
+                    how="In a Command Prompt (not as administrator) run: {command}",
+                ),
+                ManualStep(start),
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
         ),
         key=HKCU_KEY,
         value=ONEAUTH_VALUE,

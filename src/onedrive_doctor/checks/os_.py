@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from ..evidence import Evidence
+from ..fixes import Safety, manual
 from ..model import Fix, Outcome
 from ._windows import (
     assumed_notes,
@@ -30,7 +31,7 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-_UPGRADE_STEPS = (
+_UPGRADE_STEPS = manual(
     "Upgrade the PC to a supported Windows 11 release (check the hardware with PC Health "
     "Check), or replace it.",
     "Until then, use OneDrive on the web (https://onedrive.live.com or the tenant's "
@@ -121,7 +122,7 @@ def os_cannot_meet_afd_policy(ev: Evidence) -> Outcome:
             f"Upgrade {family.name} to Windows 11: no setting makes it meet the front door's "
             "TLS policy",
             _UPGRADE_STEPS,
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
             needs_restart=True,
         ),
@@ -222,7 +223,7 @@ def os_unsupported(ev: Evidence) -> Outcome:
         fix=Fix(
             "Upgrade to a supported Windows 11 release, then install the current OneDrive",
             _UPGRADE_STEPS,
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
             needs_restart=True,
         ),

@@ -12,9 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..evidence import Evidence
+from ..fixes import ManualStep, RunCommand, Safety, Shell, manual
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY
 from ..knowledge.windows_families import ProtocolState
 from ..model import Fix, Outcome, Severity
+from ..registry.regfile import Registry
 from ..tls import ProtocolVersion
 from ..tls.suites import by_name
 from ..windows.client_model import (
@@ -33,14 +35,14 @@ from ._windows import (
     Peer,
     assumed_notes,
     cipher_source_text,
+    delete_value,
     exported,
     front_door,
     gpo_cipher_fix,
     kex_allows,
     profile_of,
-    reg_add,
-    reg_delete,
     registry_of,
+    set_dword,
     suites_as_if_tls12_on,
     supported_suites,
     tls12_capable,
@@ -172,21 +174,22 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
         )
     if setting.state != "enabled":
         message += f"; by default Schannel offers only {offered}"
-    evidence["changes"] = [
-        {"key": key, "value": "Enabled", "old": enabled, "new": 1},
-        {"key": key, "value": "DisabledByDefault", "old": by_default, "new": 0},
-    ]
+    registry = registry_of(ev)
     return Outcome.failed(
         message + ".",
         fix=Fix(
             r"Set Enabled=1 and DisabledByDefault=0 under ...\SCHANNEL\Protocols\TLS 1.2\Client,"
             " then restart Windows",
             (
-                reg_add(key, "Enabled", 1),
-                reg_add(key, "DisabledByDefault", 0),
-                "Restart Windows: Schannel applies the values to connections opened afterwards.",
+                set_dword(registry, key, "Enabled", 1, needs_restart=True),
+                set_dword(registry, key, "DisabledByDefault", 0, needs_restart=True),
+                ManualStep(
+                    "Restart Windows: Schannel applies the values to connections opened "
+                    "afterwards.",
+                    needs_restart=True,
+                ),
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
             needs_restart=True,
         ),
@@ -312,7 +315,7 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     if older:
         message += f" {older[0].upper()}{older[1:]}."
     message += off_note
-    return Outcome.failed(message, fix=_suite_fix(profile, peer), **evidence)
+    return Outcome.failed(message, fix=_suite_fix(profile, peer, registry_of(ev)), **evidence)
 
 
 def _with_sdl_curves(profile: ClientProfile) -> ClientProfile:
@@ -341,17 +344,17 @@ def strong_suites(names: Iterable[str]) -> list[str]:
     return [name for _, _, name in sorted(ranked)]
 
 
-def _suite_fix(profile: ClientProfile, peer: Peer) -> Fix:
+def _suite_fix(profile: ClientProfile, peer: Peer, registry: Registry) -> Fix:
     wanted = _wanted(profile, peer)
     family = profile.family
     if not wanted:
         return Fix(
             f"Upgrade Windows: {family.name} implements no suite {peer.label} accepts (OS001)",
-            (
+            manual(
                 "No cipher suite setting can fix this: see OS001 for what will (a Windows 10 / 11 "
                 "upgrade, or an AFD policy that still lists suites this Windows has).",
             ),
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
             needs_restart=True,
         )
@@ -364,10 +367,13 @@ def _suite_fix(profile: ClientProfile, peer: Peer) -> Fix:
             f"Switch the {exchange} key exchange back on (delete Enabled=0 at ...\\{exchange}), "
             "then restart Windows",
             (
-                reg_delete(key, "Enabled"),
-                f"Restart Windows. {', '.join(killed)} then come back (SCH005).",
+                delete_value(registry, key, "Enabled", needs_restart=True),
+                ManualStep(
+                    f"Restart Windows. {', '.join(killed)} then come back (SCH005).",
+                    needs_restart=True,
+                ),
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
             needs_restart=True,
         )
@@ -474,7 +480,7 @@ def afd_suites_not_preferred(ev: Evidence) -> Outcome:
         if strong_suites(compatible)
         else Fix(
             "Enable a strong suite the front door accepts instead of reordering weak ones",
-            (
+            manual(
                 "The only accepted suites enabled here are weak; SCH002's fix says which strong "
                 "suite to enable.",
             ),
@@ -502,15 +508,37 @@ def _top_fix(profile: ClientProfile, wanted: list[str], lead: str, checks: tuple
         return gpo_cipher_fix(
             profile, wanted, f"{lead} the top of the 'SSL Cipher Suite Order' policy"
         )
-    commands = tuple(f"Enable-TlsCipherSuite -Name {s} -Position 0" for s in reversed(wanted))
+    commands = tuple(_to_top(profile, suite) for suite in reversed(wanted))
     return Fix(
         f"{lead} the top with Enable-TlsCipherSuite -Position 0",
         (
-            "In an elevated PowerShell run, in this order (the last one ends up first):",
+            ManualStep(
+                "In an elevated PowerShell run, in this order (the last one ends up first):"
+            ),
             *commands,
-            *checks,
+            *manual(*checks),
         ),
-        safety="needs-confirmation",
+        safety=Safety.NEEDS_CONFIRMATION,
+        needs_admin=True,
+    )
+
+
+def _to_top(profile: ClientProfile, suite: str) -> RunCommand:
+    """``Enable-TlsCipherSuite -Name X -Position 0``, undone by putting X back where it was.
+
+    A suite already in the list goes back to its old position (undone in reverse order, the
+    positions are those of the list before the fix); one that was not listed is disabled again.
+    Enable-TlsCipherSuite: https://learn.microsoft.com/powershell/module/tls/enable-tlsciphersuite
+    """
+    listed = list(profile.listed_suites)
+    if suite in listed:
+        undo = f"Enable-TlsCipherSuite -Name {suite} -Position {listed.index(suite)}"
+    else:
+        undo = f"Disable-TlsCipherSuite -Name {suite}"
+    return RunCommand(
+        f"Enable-TlsCipherSuite -Name {suite} -Position 0",
+        Shell.POWERSHELL,
+        undo=undo,
         needs_admin=True,
     )
 
@@ -594,7 +622,7 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
         fix=Fix(
             "Change the 'SSL Cipher Suite Order' Group Policy (Not configured, or with the AFD "
             "suites first), then restart Windows",
-            (
+            manual(
                 "Run gpedit.msc and open Computer Configuration > Administrative Templates > "
                 "Network > SSL Configuration Settings > SSL Cipher Suite Order.",
                 f"Set it to Not configured, or keep it and put {','.join(AFD_GCM_SUITES)} first "
@@ -603,7 +631,7 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
                 "ask its owner.",
                 "Restart Windows: the policy applies on the next boot.",
             ),
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
             needs_restart=True,
         ),
@@ -703,14 +731,15 @@ def key_exchange_disabled(ev: Evidence) -> Outcome:
             "unless DHE is the only path to the front door."
         )
     evidence["removed_suites"] = lost
-    steps = [reg_delete(key, "Enabled") for _, key, _ in off]
+    registry = registry_of(ev)
+    steps = [delete_value(registry, key, "Enabled", needs_restart=True) for _, key, _ in off]
     return Outcome.failed(
         message,
         severity=severity,
         fix=Fix(
             f"Switch the {names} key exchange back on (delete Enabled=0), then restart Windows",
-            (*steps, "Restart Windows."),
-            safety="needs-confirmation",
+            (*steps, ManualStep("Restart Windows.", needs_restart=True)),
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
             needs_restart=True,
         ),
@@ -803,7 +832,7 @@ def no_nist_curve(ev: Evidence) -> Outcome:
     if profile.curve_source == "policy":
         fix = Fix(
             "Add NistP256 and NistP384 to the 'ECC Curve Order' Group Policy, then restart Windows",
-            (
+            manual(
                 "Run gpedit.msc and open Computer Configuration > Administrative Templates > "
                 "Network > SSL Configuration Settings > ECC Curve Order.",
                 "Put NistP256 and NistP384 in the list (or set the policy to Not configured).",
@@ -811,7 +840,7 @@ def no_nist_curve(ev: Evidence) -> Outcome:
                 "If `gpupdate /force` brings the old list back, a domain GPO sets it: ask its "
                 "owner.",
             ),
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
             needs_restart=True,
         )
@@ -819,12 +848,24 @@ def no_nist_curve(ev: Evidence) -> Outcome:
         fix = Fix(
             "Enable NistP256 and NistP384 with Enable-TlsEccCurve, then restart Windows",
             (
-                "In an elevated PowerShell run:",
-                "Enable-TlsEccCurve -Name NistP256",
-                "Enable-TlsEccCurve -Name NistP384",
-                "Restart Windows: new curve priority lists become active on the next reboot.",
+                ManualStep("In an elevated PowerShell run:"),
+                # Neither NIST curve is in the list (that is the failure), so disabling undoes it.
+                *(
+                    RunCommand(
+                        f"Enable-TlsEccCurve -Name {curve}",
+                        Shell.POWERSHELL,
+                        undo=f"Disable-TlsEccCurve -Name {curve}",
+                        needs_admin=True,
+                        needs_restart=True,
+                    )
+                    for curve in ("NistP256", "NistP384")
+                ),
+                ManualStep(
+                    "Restart Windows: new curve priority lists become active on the next reboot.",
+                    needs_restart=True,
+                ),
             ),
-            safety="needs-confirmation",
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
             needs_restart=True,
         )
@@ -896,21 +937,18 @@ def tls13_client_enabled_unsupported(ev: Evidence) -> Outcome:
         )
         if value is not None
     ]
-    olds = {
-        "Enabled": setting.enabled_value,
-        "DisabledByDefault": setting.disabled_by_default_value,
-    }
-    evidence["changes"] = [
-        {"key": key, "value": name, "old": olds[name], "new": None} for name in present
-    ]
+    registry = registry_of(ev)
     return Outcome.failed(
         f"TLS 1.3 client is forced on ({_values(setting)} at {key}) on {profile.label}, which "
         'does not support TLS 1.3: Microsoft calls that "not a safe system configuration".',
         fix=Fix(
             r"Delete Enabled and DisabledByDefault under ...\SCHANNEL\Protocols\TLS 1.3\Client, "
             "then restart Windows",
-            (*(reg_delete(key, name) for name in present), "Restart Windows."),
-            safety="needs-confirmation",
+            (
+                *(delete_value(registry, key, name, needs_restart=True) for name in present),
+                ManualStep("Restart Windows.", needs_restart=True),
+            ),
+            safety=Safety.NEEDS_CONFIRMATION,
             needs_admin=True,
             needs_restart=True,
         ),

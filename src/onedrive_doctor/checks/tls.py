@@ -6,6 +6,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..evidence import Evidence, NetworkEvidence
+from ..fixes import manual
 from ..knowledge.endpoints import REQUIRED_ENDPOINTS
 from ..knowledge.microsoft_pki import common_name, is_microsoft_issuer
 from ..model import Fix, Outcome, Severity
@@ -109,7 +110,7 @@ def client_offer_rejected(ev: Evidence) -> Outcome:
         "sign in.",
         fix=Fix(
             "Make Schannel offer a protocol and cipher suite the endpoint accepts",
-            (
+            manual(
                 "SCH001 says whether TLS 1.2 is switched off; SCH002 whether no AFD-compatible "
                 "cipher suite is enabled; OS001 whether this Windows can offer one at all.",
                 "Apply their fixes, restart, and run onedrive-doctor again.",
@@ -247,7 +248,7 @@ def tls_interception(ev: Evidence) -> Outcome:
         "never be inspected.",
         fix=Fix(
             "Exclude the Microsoft 365 sign-in endpoints from TLS inspection",
-            (
+            manual(
                 f"Ask the team that runs the device issuing {issuer!r} to bypass TLS inspection "
                 f"for {', '.join(never)}, login.microsoftonline.com and the tenant's "
                 "*.sharepoint.com hosts (Microsoft 365 'Optimize' and 'Allow' endpoints).",
@@ -349,7 +350,7 @@ def peer_lacks_tls12(ev: Evidence) -> Outcome:
         "TLS 1.3: that is not Microsoft's front door but a device on the path.",
         fix=Fix(
             "Find the device that answers instead of Microsoft and have it bypassed or upgraded",
-            (
+            manual(
                 "See TLS002 for the certificate issuer of the device that answers.",
                 "Check the hosts file and DNS for a redirected name.",
                 "Have the proxy or filtering appliance upgraded to TLS 1.2, or bypassed for "

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..evidence import Evidence
+from ..fixes import Change, ManualStep, Safety, manual
 from ..model import Fix, Outcome
+from ..registry.regfile import Registry
 from ..windows.client_model import INET_HKLM, WINHTTP_KEY, WINHTTP_WOW64_KEY, ClientProfile
 from ._windows import (
     TLS12_BIT,
@@ -13,8 +15,8 @@ from ._windows import (
     exported,
     mask_text,
     profile_of,
-    reg_add,
     registry_of,
+    set_dword,
 )
 
 # KB3140245's support page (windows-tls.md §4.4) and the Easy Fix of the 0x8004de40 article (§1.1).
@@ -129,17 +131,8 @@ def winhttp_tls12_not_default(ev: Evidence) -> Outcome:
             f"WinHTTP's default protocols on {profile.label} lack TLS 1.2: {'; '.join(reasons)}. "
             f"Applications that leave the protocols to WinHTTP get {effective}"
         )
-        evidence["changes"] = [
-            {
-                "key": key,
-                "value": "DefaultSecureProtocols",
-                "old": profile.winhttp_values[view],
-                "new": _winhttp_target(profile),
-            }
-            for view, key in views
-        ]
         return Outcome.failed(
-            message + ".", fix=_winhttp_fix(profile, views, kb_missing), **evidence
+            message + ".", fix=_winhttp_fix(profile, registry, views, kb_missing), **evidence
         )
     if not_exported:
         return Outcome.unknown(
@@ -170,28 +163,46 @@ def _winhttp_target(profile: ClientProfile) -> int:
     return 0x0A80 | (0x2000 if profile.family.tls13_available else 0)
 
 
-def _winhttp_fix(profile: ClientProfile, views: list[tuple[str, str]], kb_missing: bool) -> Fix:
+def _winhttp_fix(
+    profile: ClientProfile, registry: Registry, views: list[tuple[str, str]], kb_missing: bool
+) -> Fix:
     target = _winhttp_target(profile)
     keys = [key for _, key in views]
     both = "both WinHttp keys" if len(keys) > 1 else "the WinHttp key"
-    steps: list[str] = []
+    steps: list[Change] = []
     title = f"Set DefaultSecureProtocols=0x{target:X} in {both}, then restart Windows"
     if kb_missing:
         title = (
             f"Install KB3140245, then set DefaultSecureProtocols=0x{target:X} in {both} and restart"
         )
         steps.append(
-            f"Install KB3140245 ({KB3140245_URL}; download from {KB3140245_CATALOG}) and restart: "
-            "without it WinHTTP ignores the value (WHT002)."
+            ManualStep(
+                f"Install KB3140245 ({KB3140245_URL}; download from {KB3140245_CATALOG}) and "
+                "restart: without it WinHTTP ignores the value (WHT002).",
+                needs_admin=True,
+                needs_restart=True,
+            )
         )
-    steps.extend(reg_add(key, "DefaultSecureProtocols", target) for key in keys)
+    # One target for every view: the WOW6432Node twin must match (KB3140245: "it's required
+    # that both registry keys be present" on x64).
+    steps.extend(
+        set_dword(registry, key, "DefaultSecureProtocols", target, needs_restart=True)
+        for key in keys
+    )
     if profile.family.winhttp_update is not None:
-        steps.append(f"Alternatively the Easy Fix tool writes the value: {EASY_FIX_URL}")
-    steps.append("Restart Windows (or at least the services and apps that use WinHTTP).")
+        steps.append(
+            ManualStep(f"Alternatively the Easy Fix tool writes the value: {EASY_FIX_URL}")
+        )
+    steps.append(
+        ManualStep(
+            "Restart Windows (or at least the services and apps that use WinHTTP).",
+            needs_restart=True,
+        )
+    )
     return Fix(
         title,
         tuple(steps),
-        safety="needs-confirmation",
+        safety=Safety.NEEDS_CONFIRMATION,
         needs_admin=True,
         needs_restart=True,
     )
@@ -268,7 +279,7 @@ def kb3140245_missing(ev: Evidence) -> Outcome:
         f"evidence, not proof.{doubt}",
         fix=Fix(
             "Install KB3140245, set DefaultSecureProtocols (WHT001), then restart Windows",
-            (
+            manual(
                 f"Install KB3140245 from Windows Update (a Recommended update) or the Microsoft "
                 f"Update Catalog: {KB3140245_CATALOG} (about the update: {KB3140245_URL}).",
                 "Reinstall it if a language pack is added afterwards.",
@@ -276,7 +287,7 @@ def kb3140245_missing(ev: Evidence) -> Outcome:
                 f"{EASY_FIX_URL}",
                 "Restart Windows.",
             ),
-            safety="manual",
+            safety=Safety.MANUAL,
             needs_admin=True,
             needs_restart=True,
         ),

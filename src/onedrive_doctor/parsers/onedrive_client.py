@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..fixes.changes import Change, ManualStep, RunCommand, Shell
+from ..fixes.render import render_steps
 from ..registry.regfile import Registry
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "find_client",
     "key_exported",
     "live_onedrive_json",
+    "reset_changes",
     "reset_command",
     "reset_steps",
 ]
@@ -546,8 +549,19 @@ def _reset_script(install: Install) -> str:
     return f"{install.path.rstrip('/')}/Contents/Resources/{name}"
 
 
-def reset_steps(install: Install) -> tuple[str, ...]:
-    """The reset as a person follows it, with the exact commands of :func:`reset_command`."""
+_RESET_NO_UNDO = (
+    "a reset cannot be undone: OneDrive rebuilds its settings and re-checks the synced files "
+    "from the cloud, losing nothing stored there"
+)
+_START_NO_UNDO = "starting OneDrive changes no setting"
+_QUIT_NO_UNDO = "quitting OneDrive changes no setting; the last step starts it again"
+
+
+def reset_changes(install: Install) -> tuple[Change, ...]:
+    """The reset as typed changes: the exact commands of :func:`reset_command`, in order.
+
+    Each runs as the signed-in user (OneDrive is per user), never elevated.
+    """
     commands = reset_command(install)
     if install.platform == MACOS:
         script = _reset_script(install)
@@ -555,29 +569,67 @@ def reset_steps(install: Install) -> tuple[str, ...]:
         if install.standalone is None:
             other = f" (if OneDrive came from the App Store: {RESET_SCRIPT_APP_STORE})"
         return (
-            "Quit OneDrive: select the OneDrive cloud icon in the menu bar, then Help & Settings "
-            f"> Quit OneDrive (or run `{commands[0]}`).",
-            f"Run `{commands[1]}` in Terminal{other}; in Finder that is Applications > "
-            f"Control-click OneDrive > Show Package Contents > Contents > Resources > "
-            f"{script.rsplit('/', 1)[1]}.",
-            f"Start OneDrive (`{commands[2]}`) and finish the setup; it then re-checks every "
-            "synced library, which takes a while on large ones.",
+            RunCommand(
+                commands[0],
+                Shell.SH,
+                undo=None,
+                undo_why=_QUIT_NO_UNDO,
+                how="Quit OneDrive: select the OneDrive cloud icon in the menu bar, then Help & "
+                "Settings > Quit OneDrive (or run `{command}`).",
+            ),
+            RunCommand(
+                commands[1],
+                Shell.SH,
+                undo=None,
+                undo_why=_RESET_NO_UNDO,
+                how=f"Run `{{command}}` in Terminal{other}; in Finder that is Applications > "
+                f"Control-click OneDrive > Show Package Contents > Contents > Resources > "
+                f"{script.rsplit('/', 1)[1]}.",
+            ),
+            RunCommand(
+                commands[2],
+                Shell.SH,
+                undo=None,
+                undo_why=_START_NO_UNDO,
+                how="Start OneDrive (`{command}`) and finish the setup; it then re-checks every "
+                "synced library, which takes a while on large ones.",
+            ),
         )
-    steps = [
-        f"Press Windows+R, enter `{commands[0]}` and select OK (as the signed-in user, not as "
-        "administrator). The OneDrive cloud icon disappears and comes back after a minute or "
-        "two.",
-        f"If OneDrive has not started again after a few minutes, start it with `{commands[1]}` "
-        "(Windows+R again).",
-        "Sign in to OneDrive if it asks; it then re-checks every synced library, which takes a "
-        "while on large ones.",
+    steps: list[Change] = [
+        RunCommand(
+            commands[0],
+            Shell.CMD,
+            undo=None,
+            undo_why=_RESET_NO_UNDO,
+            how="Press Windows+R, enter `{command}` and select OK (as the signed-in user, not as "
+            "administrator). The OneDrive cloud icon disappears and comes back after a minute or "
+            "two.",
+        ),
+        RunCommand(
+            commands[1],
+            Shell.CMD,
+            undo=None,
+            undo_why=_START_NO_UNDO,
+            how="If OneDrive has not started again after a few minutes, start it with "
+            "`{command}` (Windows+R again).",
+        ),
+        ManualStep(
+            "Sign in to OneDrive if it asks; it then re-checks every synced library, which takes "
+            "a while on large ones."
+        ),
     ]
     if not install.path_seen:
         others = [p for p in WINDOWS_LOCATIONS if p.casefold() != install.path.casefold()]
         steps.insert(
             1,
-            "If Windows cannot find that file, use one of the other places OneDrive.exe lives: "
-            + " or ".join(f"`{p}`" for p in others)
-            + ".",
+            ManualStep(
+                "If Windows cannot find that file, use one of the other places OneDrive.exe "
+                "lives: " + " or ".join(f"`{p}`" for p in others) + "."
+            ),
         )
     return tuple(steps)
+
+
+def reset_steps(install: Install) -> tuple[str, ...]:
+    """The reset as a person follows it: :func:`reset_changes` rendered."""
+    return render_steps(reset_changes(install))

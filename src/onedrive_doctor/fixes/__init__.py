@@ -1,0 +1,47 @@
+"""Fixes as data: typed changes (:mod:`.changes`) and the one renderer of their steps."""
+
+from __future__ import annotations
+
+from .changes import (
+    ABSENT,
+    UNKNOWN,
+    Before,
+    Change,
+    DeleteKey,
+    DeleteValue,
+    Hive,
+    ManualStep,
+    Missing,
+    RegistryChange,
+    RunCommand,
+    Safety,
+    SetValue,
+    Shell,
+    ValueType,
+    manual,
+    split_hive,
+)
+from .render import command_line, render_step, render_steps
+
+__all__ = [
+    "ABSENT",
+    "UNKNOWN",
+    "Before",
+    "Change",
+    "DeleteKey",
+    "DeleteValue",
+    "Hive",
+    "ManualStep",
+    "Missing",
+    "RegistryChange",
+    "RunCommand",
+    "Safety",
+    "SetValue",
+    "Shell",
+    "ValueType",
+    "command_line",
+    "manual",
+    "render_step",
+    "render_steps",
+    "split_hive",
+]

@@ -66,7 +66,10 @@ def test_silent_servers_end_in_timeouts_within_the_budget(cli: Any) -> None:
         elapsed = time.monotonic() - start
     assert elapsed < 3.5
     net001 = result.finding("NET001")
-    assert net001["status"] == "pass"  # TCP connected: the PC is online, the server is mute
+    # TCP connected but nothing answered, neither the probe nor TLS: no false all-clear
+    # (issue 9 point 2; this assertion said "pass" before).
+    assert (net001["status"], net001["severity"]) == ("fail", "error")
+    assert result.finding("NET004")["status"] == "fail"
     assert result.finding("NET002")["status"] == "unknown"
     assert result.finding("NET006")["status"] == "unknown"
 

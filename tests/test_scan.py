@@ -190,3 +190,24 @@ def test_hostile_servers_end_in_a_clear_message_within_the_timeout(
     assert "Traceback" not in result.err
     assert result.err.count("\n") == 1
     assert elapsed < 7
+
+
+def test_dead_proxy_is_blamed_not_the_target(cli: Any, closed_port: int) -> None:
+    # Given a --proxy where nothing listens (a closed loopback port) and a target that does
+    with tls_server("afd-2023") as server:
+        start = time.monotonic()
+        result = cli(
+            "scan",
+            f"localhost:{server.port}",
+            "--proxy",
+            f"http://127.0.0.1:{closed_port}",
+        )
+    # Then one line blames the proxy, exit 3, fast, and the target is not called dead
+    assert result.code == 3
+    assert time.monotonic() - start < 3
+    assert result.err == (
+        f"onedrive-doctor: error: the proxy http://127.0.0.1:{closed_port} is unreachable: "
+        f"nothing listens on 127.0.0.1:{closed_port} (connection refused); the target was not "
+        "tried\n"
+    )
+    assert f"localhost:{server.port}" not in result.err

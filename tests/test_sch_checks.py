@@ -104,6 +104,7 @@ def test_sch001_fails_when_tls12_client_is_disabled(analyze: Any) -> None:
         "needs_admin": True,
         "needs_restart": True,
         "safety": "needs-confirmation",
+        "how": None,
     }
 
 

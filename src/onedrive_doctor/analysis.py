@@ -34,7 +34,10 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
         if replays is not None:
             from .probes.attempt import ProbeAttempt
 
-            attempts = tuple(ProbeAttempt.from_json(a) for a in replays["attempts"])
+            attempts = tuple(
+                ProbeAttempt.from_json(a, f"attempts[{i}]")
+                for i, a in enumerate(replays["attempts"])
+            )
             evidence = dataclasses.replace(evidence, replays=attempts)
     findings = tuple(run_checks(evidence))
     return Report(findings, bundle.origin, evidence.manifest, dict(evidence.problems))

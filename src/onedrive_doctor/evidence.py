@@ -58,7 +58,9 @@ class NetworkEvidence:
         elapsed = data.get("elapsed_s", 0.0)
         if not isinstance(config, dict) or not isinstance(elapsed, (int, float)):
             raise ValueError("probes.json has a malformed 'config' or 'elapsed_s'")
-        attempts = tuple(ProbeAttempt.from_json(item) for item in raw)
+        attempts = tuple(
+            ProbeAttempt.from_json(item, f"attempts[{index}]") for index, item in enumerate(raw)
+        )
         try:
             seconds = float(elapsed)
         except OverflowError as exc:
@@ -137,7 +139,10 @@ def _load_replays(bundle: Bundle, problems: dict[str, str]) -> tuple[ProbeAttemp
     try:
         if not isinstance(data, dict) or not isinstance(data.get("attempts"), list):
             raise ValueError("no 'attempts' list")
-        return tuple(ProbeAttempt.from_json(item) for item in data["attempts"])
+        return tuple(
+            ProbeAttempt.from_json(item, f"attempts[{index}]")
+            for index, item in enumerate(data["attempts"])
+        )
     except (ValueError, TypeError, OverflowError) as exc:
         problems["replay.json"] = f"replay.json: {exc}"
         return None

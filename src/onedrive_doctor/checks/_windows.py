@@ -21,7 +21,7 @@ its subkeys, so a key under an exported ancestor that is not in the export does 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -42,6 +42,7 @@ from ..fixes import (
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy
 from ..knowledge.endpoints import REQUIRED_ENDPOINTS, parse_host_port
 from ..model import Fix, Outcome
+from ..probes.results import ScanResult
 from ..registry.regfile import Registry, normalize_key
 from ..tls import ProtocolVersion
 from ..tls.suites import by_name
@@ -377,12 +378,12 @@ class Peer:
     tls12: tuple[str, ...]
     tls13: tuple[str, ...]
     policy: AfdPolicy | None = None
-    scan: Mapping[str, Any] | None = None
+    scan: ScanResult | None = None
 
     def judge(self, profile: ClientProfile) -> Verdict:
         """Whether this peer would accept ``profile``'s offer."""
         if self.scan is not None:
-            return judge_scan(profile, dict(self.scan))
+            return judge_scan(profile, self.scan)
         assert self.policy is not None
         return judge_policy(profile, self.policy)
 
@@ -494,17 +495,16 @@ def front_door(ev: Evidence) -> FrontDoor:
         why = f"probes.json is unreadable ({ev.problem('probes.json')})"
     peers = []
     for attempt in scans:
-        result = attempt.result
-        protocols = result.get("protocols") or {}
+        result = attempt.read(ScanResult)
         via = f" through proxy {attempt.via}" if attempt.via else ""
-        policy = result.get("afd_policy")
+        policy = result.afd_policy
         measured = f"AFD policy {policy}" if policy else "no documented AFD policy matches"
         peers.append(
             Peer(
                 label=f"{attempt.target}{via} (measured: {measured})",
-                tls12=_scan_suites(protocols, "TLSv1.2"),
-                tls13=_scan_suites(protocols, "TLSv1.3"),
-                scan=MappingProxyType(result),
+                tls12=result.protocol("TLSv1.2").suite_names,
+                tls13=result.protocol("TLSv1.3").suite_names,
+                scan=result,
             )
         )
     if peers:
@@ -525,10 +525,3 @@ def _required(target: str) -> bool:
         return False
     host = host.lower()
     return host in _REQUIRED_HOSTS or host.endswith(".sharepoint.com")
-
-
-def _scan_suites(protocols: Mapping[str, Any], label: str) -> tuple[str, ...]:
-    entry = protocols.get(label) or {}
-    if not isinstance(entry, dict) or not entry.get("accepted"):
-        return ()
-    return tuple(str(s.get("name")) for s in entry.get("cipher_suites", []) if isinstance(s, dict))

@@ -6,9 +6,11 @@ import statistics
 
 from ..evidence import Evidence, NetworkEvidence
 from ..fixes import Safety, manual
+from ..knowledge.endpoints import parse_host_port
 from ..model import Fix, Outcome
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
 from ..probes.attempt import AttemptStatus, ProbeAttempt
+from ..probes.results import DnsResult, HttpsResult, NcsiResult, ProbeResult
 from ._common import network_evidence, not_windows
 
 __all__ = [
@@ -42,6 +44,47 @@ def _why(attempt: ProbeAttempt) -> str:
     return f"{attempt.target}{via}: {attempt.error or attempt.status.value}"
 
 
+# What the run's recorder writes when the whole run's budget, not the probe's timeout, ended it.
+_BUDGET_STOP = "stopped:"
+
+
+def _silent(net: NetworkEvidence) -> list[ProbeAttempt]:
+    """Endpoints that accepted TCP but gave no TLS (or HTTP) answer within the timeout.
+
+    A firewall that drops TLS after the handshake starts, or a dead middlebox, accepts the
+    connection and then says nothing: TCP alone is no proof the endpoint can be reached. An
+    attempt cut short by the run's budget is not counted: that says nothing about the peer.
+    """
+    return [
+        a
+        for a in net.of("https")
+        if a.status is AttemptStatus.TIMEOUT
+        and (a.read(HttpsResult).stage is not None or not (a.error or "").startswith(_BUDGET_STOP))
+    ]
+
+
+def _answered(net: NetworkEvidence) -> list[ProbeAttempt]:
+    """The ``tcp`` attempts that connected to something that then answered (or was not asked)."""
+    silent = {(a.target, a.via) for a in _silent(net)}
+    return [a for a in net.of("tcp") if a.ok and (a.target, a.via) not in silent]
+
+
+def _ports(attempts: list[ProbeAttempt]) -> str:
+    """The TCP ports the attempts went to, as a message says them ("443", "443 and 8443")."""
+    ports: list[int] = []
+    for attempt in attempts:
+        try:
+            port = parse_host_port(attempt.target)[1]
+        except ValueError:
+            continue
+        if port not in ports:
+            ports.append(port)
+    if not ports:
+        return "443"
+    names = [str(p) for p in sorted(ports)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def internet_unreachable(ev: Evidence) -> Outcome:
     """The PC has no working internet connection.
 
@@ -72,12 +115,12 @@ def internet_unreachable(ev: Evidence) -> Outcome:
     if isinstance(net, Outcome):
         return net
     ncsi = net.of("ncsi")
-    reached = [a for a in net.of("tcp") if a.ok]
+    reached = _answered(net)
     if not ncsi and not net.of("tcp") and not net.of("dns"):
         return Outcome.unknown("the bundle's probes.json has no connectivity probe")
     answered = [a for a in ncsi if a.ok]
     ran = [a for a in ncsi if a.status in (AttemptStatus.FAILED, AttemptStatus.TIMEOUT)]
-    if not answered and not reached and not ran:
+    if not answered and not reached and not ran and not _silent(net):
         # No answer, but no probe that could have had one either (skipped, or our own error).
         return Outcome.unknown(
             "the connectivity probe did not run"
@@ -91,7 +134,9 @@ def internet_unreachable(ev: Evidence) -> Outcome:
             parts.append(f"{len(reached)} required endpoint(s) reachable")
         return Outcome.passed("; ".join(parts).capitalize() + ".", reachable=len(reached))
     probe_error = _why(ncsi[0]) if ncsi else "no connectivity probe was run"
-    endpoint_errors = [_why(a) for a in _failed(net.of("tcp")) + _failed(net.of("dns"))]
+    endpoint_errors = [
+        _why(a) for a in _failed(net.of("tcp")) + _silent(net) + _failed(net.of("dns"))
+    ]
     message = (
         f"No internet connection: the connectivity probe got no answer ({probe_error}) and none "
         f"of the required endpoints could be reached"
@@ -146,9 +191,10 @@ def captive_portal(ev: Evidence) -> Outcome:
             "the connectivity probe got no answer, so a captive portal cannot be told apart"
         )
     probe = answered[0]
-    status = probe.result.get("http_status")
-    location = probe.result.get("location")
-    if probe.result.get("matched"):
+    result = probe.read(NcsiResult)
+    status = result.http_status
+    location = result.location
+    if result.matched:
         return Outcome.passed(
             f"The connectivity probe {probe.target} returned {net.expected_body!r}.",
             http_status=status,
@@ -156,7 +202,7 @@ def captive_portal(ev: Evidence) -> Outcome:
     if isinstance(status, int) and 300 <= status < 400:
         seen = f"a redirect (HTTP {status}) to {location or 'an unnamed location'}"
     else:
-        excerpt = str(probe.result.get("body_excerpt", ""))[:80].strip()
+        excerpt = (result.body_excerpt or "")[:80].strip()
         seen = f"HTTP {status} with other content ({excerpt!r})"
     return Outcome.failed(
         f"The network intercepts web traffic: the connectivity probe {probe.target} got {seen} "
@@ -172,7 +218,7 @@ def captive_portal(ev: Evidence) -> Outcome:
         ),
         http_status=status,
         location=location,
-        body_excerpt=probe.result.get("body_excerpt"),
+        body_excerpt=result.body_excerpt,
     )
 
 
@@ -226,10 +272,11 @@ def dns_failure(ev: Evidence) -> Outcome:
         )
     names = [a.target for a in failed]
     first = failed[0]
-    resolver = first.result.get("resolver", "the system resolver")
+    answer = first.read(DnsResult)
+    resolver = answer.resolver or "the system resolver"
     return Outcome.failed(
         f"{len(failed)} required name(s) do not resolve: {first.target} "
-        f"({first.result.get('rcode', first.status.value)} from {resolver})"
+        f"({answer.rcode or first.status.value} from {resolver})"
         + (f", and {', '.join(names[1:4])}" if len(names) > 1 else "")
         + (f" and {len(names) - 4} more." if len(names) > 4 else "."),
         fix=Fix(
@@ -243,8 +290,8 @@ def dns_failure(ev: Evidence) -> Outcome:
         failures=[
             {
                 "name": a.target,
-                "rcode": a.result.get("rcode"),
-                "resolver": a.result.get("resolver"),
+                "rcode": a.read(DnsResult).rcode,
+                "resolver": a.read(DnsResult).resolver,
                 "error": a.error,
             }
             for a in failed
@@ -253,16 +300,20 @@ def dns_failure(ev: Evidence) -> Outcome:
 
 
 def endpoint_unreachable(ev: Evidence) -> Outcome:
-    """A required endpoint cannot be reached on TCP port 443.
+    """A required endpoint cannot be reached on TCP port 443, or accepts TCP and never answers TLS.
 
     What it checks:
         A TCP connection (directly, or a CONNECT tunnel through the proxy in force) to port 443
-        of every required endpoint whose name resolved.
+        (or the port probed) of every required endpoint whose name resolved; and that the peer
+        which accepted it answers the TLS handshake (and then HTTP) within the timeout.
     Why it matters:
         A firewall, a blocked IP range or a proxy that refuses the tunnel stops sign-in even when
         browsing works: the endpoints must be reachable from this PC, not just "the internet".
+        A firewall that drops TLS after accepting the connection, or a dead middlebox, is a
+        classic cause of 0x8004de40 that a TCP test alone calls healthy.
     Evidence:
-        probes.json: the `tcp` attempts, with the address or proxy used and the error.
+        probes.json: the `tcp` attempts, with the address or proxy used and the error, and the
+        `https` attempts that timed out after TCP was accepted (`stage`: `tls` or `http`).
     Fix:
         Allow outbound TCP 443 to the Microsoft 365 "Allow" and "Optimize" endpoints and to the
         OneDrive URLs in the firewall and the proxy; test with
@@ -284,27 +335,62 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
             "no TCP probe ran (none of the required names resolved, or the probes were skipped)"
         )
     failed = _failed(attempts)
-    reached = [a for a in attempts if a.ok]
-    if not failed and not reached:
+    silent = _silent(net)
+    reached = _answered(net)
+    if not failed and not reached and not silent:
         first = attempts[0]
         return Outcome.unknown(f"no TCP probe completed: {first.error or first.status.value}")
-    if not failed:
-        return Outcome.passed(f"All {len(reached)} probed endpoints accept TCP connections on 443.")
+    if not failed and not silent:
+        return Outcome.passed(
+            f"All {len(reached)} probed endpoints accept TCP connections on port {_ports(reached)}."
+        )
+    bad = failed + silent
+    ports = _ports(bad)
+    message = (
+        f"{len(bad)} of {len(attempts)} required endpoint(s) cannot be reached: "
+        + "; ".join(_why(a) for a in bad[:3])
+        + ("; ..." if len(bad) > 3 else "")
+        + "."
+    )
+    steps = [
+        f"Test from this PC: `Test-NetConnection {_host(bad[0])} -Port {_port(bad[0])}`.",
+        "Ask the network team to allow the Microsoft 365 'Allow' and 'Optimize' endpoints "
+        "and the OneDrive URLs in the firewall and the proxy.",
+    ]
+    if silent:
+        message += (
+            " A connection that opens and then never answers TLS is dropped on the path: a "
+            "firewall, IPS or middlebox blocks TLS to Microsoft (often by the name in the TLS "
+            "hello), so OneDrive cannot connect although the network is up."
+        )
+        steps.insert(
+            1,
+            "TCP connects but TLS gets no answer: look for the firewall, intrusion prevention "
+            "or web filter rule that drops TLS to these names, and let them through unchanged.",
+        )
     return Outcome.failed(
-        f"{len(failed)} of {len(attempts)} required endpoint(s) cannot be reached: "
-        + "; ".join(_why(a) for a in failed[:3])
-        + ("; ..." if len(failed) > 3 else "")
-        + ".",
+        message,
         fix=Fix(
-            "Allow outbound HTTPS (TCP 443) to the Microsoft 365 and OneDrive endpoints",
-            manual(
-                "Test from this PC: `Test-NetConnection login.microsoftonline.com -Port 443`.",
-                "Ask the network team to allow the Microsoft 365 'Allow' and 'Optimize' endpoints "
-                "and the OneDrive URLs in the firewall and the proxy.",
-            ),
+            f"Allow outbound HTTPS (TCP {ports}) to the Microsoft 365 and OneDrive endpoints",
+            manual(*steps),
         ),
         unreachable=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in failed],
+        silent=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in silent],
     )
+
+
+def _host(attempt: ProbeAttempt) -> str:
+    try:
+        return parse_host_port(attempt.target)[0]
+    except ValueError:
+        return attempt.target
+
+
+def _port(attempt: ProbeAttempt) -> int:
+    try:
+        return parse_host_port(attempt.target)[1]
+    except ValueError:
+        return 443
 
 
 def proxy_failure(ev: Evidence) -> Outcome:
@@ -354,11 +440,11 @@ def proxy_failure(ev: Evidence) -> Outcome:
         return Outcome.passed(
             f"The configured proxy ({', '.join(names)}) opens tunnels to the sign-in endpoints."
         )
-    auth = [a for a in failed if a.result.get("auth_required")]
+    auth = [a for a in failed if a.read(ProbeResult).auth_required]
     first = auth[0] if auth else failed[0]
     proxy = first.via or first.target
     if auth:
-        scheme = first.result.get("proxy_authenticate") or "an unnamed scheme"
+        scheme = first.read(ProbeResult).proxy_authenticate or "an unnamed scheme"
         problem = (
             f"The proxy {proxy} demands authentication (HTTP 407, Proxy-Authenticate: "
             f"{scheme}): OneDrive's background sign-in and device registration cannot "
@@ -395,7 +481,7 @@ def proxy_failure(ev: Evidence) -> Outcome:
                 "target": a.target,
                 "via": a.via,
                 "error": a.error,
-                "proxy_status": a.result.get("proxy_status"),
+                "proxy_status": a.read(ProbeResult).proxy_status,
             }
             for a in failed
         ],
@@ -428,11 +514,8 @@ def clock_skew(ev: Evidence) -> Outcome:
     net = _network(ev)
     if isinstance(net, Outcome):
         return net
-    samples = [
-        (a.target, float(a.result["skew_s"]))
-        for a in net.of("https")
-        if isinstance(a.result.get("skew_s"), (int, float))
-    ]
+    readings = [(a.target, a.read(HttpsResult).clock) for a in net.of("https")]
+    samples = [(target, clock.skew_s) for target, clock in readings if clock.skew_s is not None]
     if not samples:
         return Outcome.unknown("no endpoint's HTTP Date header was seen, so the clock is unknown")
     skew = statistics.median(s for _, s in samples)
@@ -443,7 +526,7 @@ def clock_skew(ev: Evidence) -> Outcome:
     direction = "behind" if skew > 0 else "ahead of"
     return Outcome.failed(
         f"This PC's clock is {_duration(abs(skew))} {direction} Microsoft's servers "
-        f"({samples[0][0]} says {net.of('https')[0].result.get('date_header')}); more than 5 "
+        f"({samples[0][0]} says {readings[0][1].date_header}); more than 5 "
         "minutes breaks sign-in tokens.",
         fix=Fix(
             "Set the clock from a time server (w32tm /resync)",

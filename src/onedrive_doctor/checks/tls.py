@@ -11,6 +11,7 @@ from ..knowledge.endpoints import REQUIRED_ENDPOINTS
 from ..knowledge.microsoft_pki import common_name, is_microsoft_issuer
 from ..model import Fix, Outcome, Severity
 from ..probes.attempt import AttemptStatus, ProbeAttempt
+from ..probes.results import HttpsResult, ReplayResult, ScanResult
 from ..windows.client_model import ClientProfile, client_profile
 from ..windows.offer import judge_scan
 from ._common import NO_WINDOWS_EVIDENCE, network_evidence, not_windows
@@ -126,21 +127,21 @@ def _replay_results(ev: Evidence, profile: ClientProfile) -> list[dict[str, Any]
     for attempt in ev.replays or ():
         if attempt.probe != "replay" or attempt.status is not AttemptStatus.OK:
             continue
-        result = attempt.result
-        accepted = bool(result.get("accepted"))
+        result = attempt.read(ReplayResult)
+        accepted = bool(result.accepted)
         if accepted:
-            detail = f"{result.get('protocol')} {result.get('cipher_suite')}"
-        elif result.get("alert"):
-            detail = f"alert {result['alert']}"
+            detail = f"{result.protocol} {result.cipher_suite}"
+        elif result.alert:
+            detail = f"alert {result.alert}"
         else:
-            detail = f"the connection ended: {result.get('closed', 'no answer')}"
+            detail = f"the connection ended: {result.closed or 'no answer'}"
         results.append(
             {
                 "endpoint": attempt.target,
                 "accepted": accepted,
                 "detail": detail,
-                "protocol": result.get("protocol"),
-                "cipher_suite": result.get("cipher_suite"),
+                "protocol": result.protocol,
+                "cipher_suite": result.cipher_suite,
                 "how": "replayed live",
             }
         )
@@ -149,7 +150,7 @@ def _replay_results(ev: Evidence, profile: ClientProfile) -> list[dict[str, Any]
     for scan in ev.network.of("tls_scan"):
         if not scan.ok:
             continue
-        verdict = judge_scan(profile, dict(scan.result))
+        verdict = judge_scan(profile, scan.read(ScanResult))
         results.append(
             {
                 "endpoint": scan.target,
@@ -264,12 +265,12 @@ def _issuers(attempt: ProbeAttempt, net: NetworkEvidence) -> list[str]:
     """Issuers along the chain an endpoint presented: the scan's chain, else the leaf's issuer."""
     for scan in net.of("tls_scan"):
         if scan.ok and scan.target == attempt.target and scan.via == attempt.via:
-            chain = [c for c in scan.result.get("certificate_chain", []) if "issuer" in c]
+            chain = [c.issuer for c in scan.read(ScanResult).certificate_chain if c.issuer]
             if chain:
-                return [str(c["issuer"]) for c in chain]
-    certificate = attempt.result.get("certificate")
-    if isinstance(certificate, dict) and "issuer" in certificate:
-        return [str(certificate["issuer"])]
+                return chain
+    certificate = attempt.read(HttpsResult).certificate
+    if certificate is not None and certificate.issuer:
+        return [certificate.issuer]
     return []
 
 
@@ -293,12 +294,7 @@ def _scans(ev: Evidence) -> list[ProbeAttempt] | Outcome:
 
 
 def _accepted(scan: ProbeAttempt) -> list[str]:
-    protocols = scan.result.get("protocols", {})
-    return [
-        label
-        for label, entry in protocols.items()
-        if isinstance(entry, dict) and entry.get("accepted")
-    ]
+    return scan.read(ScanResult).accepted_protocols
 
 
 def peer_lacks_tls12(ev: Evidence) -> Outcome:
@@ -400,15 +396,15 @@ def peer_tls_policy(ev: Evidence) -> Outcome:
         return scans
     summaries: list[dict[str, Any]] = []
     for attempt in scans:
-        protocols = attempt.result.get("protocols", {})
-        tls12 = protocols.get("TLSv1.2", {}).get("cipher_suites", [])
+        result = attempt.read(ScanResult)
+        tls12 = result.protocol("TLSv1.2").cipher_suites
         summaries.append(
             {
                 "endpoint": attempt.target,
                 "via": attempt.via,
                 "protocols": _accepted(attempt),
-                "tls12_suites": [s.get("name") for s in tls12 if isinstance(s, dict)],
-                "afd_policy": attempt.result.get("afd_policy"),
+                "tls12_suites": [s.name for s in tls12],
+                "afd_policy": result.afd_policy,
             }
         )
     policies = sorted({str(s["afd_policy"]) for s in summaries if s["afd_policy"]})

@@ -18,6 +18,7 @@ from .changes import (
     SetValue,
     Shell,
     ValueType,
+    change_from_json,
     manual,
     split_hive,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "SetValue",
     "Shell",
     "ValueType",
+    "change_from_json",
     "command_line",
     "manual",
     "render_step",

@@ -38,6 +38,7 @@ __all__ = [
     "SetValue",
     "Shell",
     "ValueType",
+    "change_from_json",
     "manual",
     "split_hive",
 ]
@@ -225,6 +226,7 @@ class SetValue(_RegistryBase):
             "needs_admin": self.needs_admin,
             "needs_restart": self.needs_restart,
             "safety": self.safety.value,
+            "how": self.how,
         }
 
 
@@ -256,6 +258,7 @@ class DeleteValue(_RegistryBase):
             "needs_admin": self.needs_admin,
             "needs_restart": self.needs_restart,
             "safety": self.safety.value,
+            "how": self.how,
         }
 
 
@@ -282,6 +285,7 @@ class DeleteKey(_RegistryBase):
             "needs_admin": self.needs_admin,
             "needs_restart": self.needs_restart,
             "safety": self.safety.value,
+            "how": self.how,
         }
 
 
@@ -318,6 +322,7 @@ class RunCommand:
             "needs_admin": self.needs_admin,
             "needs_restart": self.needs_restart,
             "safety": self.safety.value,
+            "how": self.how,
         }
 
 
@@ -356,3 +361,78 @@ Change = SetValue | DeleteValue | DeleteKey | RunCommand | ManualStep
 def manual(*texts: str) -> tuple[ManualStep, ...]:
     """Steps only a person can take, one per text."""
     return tuple(ManualStep(text) for text in texts)
+
+
+def _data_from_json(value_type: ValueType, raw: Any) -> RegData:
+    if value_type is ValueType.REG_BINARY and isinstance(raw, str):
+        return bytes.fromhex(raw.replace(",", ""))
+    if value_type is ValueType.REG_MULTI_SZ and isinstance(raw, list):
+        return tuple(raw)
+    if isinstance(raw, (int, str)) and not isinstance(raw, bool):
+        return raw
+    raise ValueError(f"{value_type.value} data {raw!r} is not readable")
+
+
+def _before_from_json(data: dict[str, Any], value_type: ValueType | None) -> Before:
+    state = data.get("before_state", "unknown")
+    if state == "absent":
+        return ABSENT
+    if state != "present" or value_type is None:
+        return UNKNOWN
+    return _data_from_json(value_type, data.get("before"))
+
+
+def change_from_json(data: Any) -> Change:
+    """A change read back from ``to_json``; raises ``ValueError`` when it is malformed."""
+    if not isinstance(data, dict):
+        raise ValueError("a change is not an object")
+    try:
+        kind = data["kind"]
+        flags = {"needs_restart": bool(data.get("needs_restart", False))}
+        if kind == "manual":
+            return ManualStep(
+                str(data["text"]),
+                data.get("link"),
+                needs_admin=bool(data.get("needs_admin", False)),
+                **flags,
+            )
+        safety = Safety(data.get("safety", Safety.NEEDS_CONFIRMATION.value))
+        how = data.get("how")
+        if kind == "run-command":
+            return RunCommand(
+                str(data["command"]),
+                Shell(data["shell"]),
+                undo=data.get("undo"),
+                undo_why=data.get("undo_why"),
+                needs_admin=bool(data.get("needs_admin", False)),
+                safety=safety,
+                how=how,
+                **flags,
+            )
+        hive = Hive(data["hive"])
+        key = str(data["key"])
+        if kind == "delete-key":
+            return DeleteKey(hive, key, safety=safety, how=how, **flags)
+        if kind == "delete-value":
+            before = _before_from_json(data, None) if data.get("before") is None else UNKNOWN
+            if data.get("before_state") == "absent":
+                before = ABSENT
+            return DeleteValue(
+                hive, key, str(data["name"]), before=before, safety=safety, how=how, **flags
+            )
+        if kind == "set-value":
+            value_type = ValueType(data["type"])
+            return SetValue(
+                hive,
+                key,
+                str(data["name"]),
+                value_type,
+                _data_from_json(value_type, data.get("after")),
+                before=_before_from_json(data, value_type),
+                safety=safety,
+                how=how,
+                **flags,
+            )
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"a {data.get('kind')!r} change lacks {exc}") from None
+    raise ValueError(f"unknown change kind {kind!r}")

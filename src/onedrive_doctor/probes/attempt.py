@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
+
+from .results import ProbeResult, parse_result
 
 __all__ = ["AttemptStatus", "ProbeAttempt"]
+
+R = TypeVar("R", bound=ProbeResult)
 
 
 class AttemptStatus(str, enum.Enum):
@@ -26,7 +30,8 @@ class ProbeAttempt:
     ``probe`` is the kind (``ncsi``, ``dns``, ``tcp``, ``proxy``, ``https``, ``pac``);
     ``target`` what it was aimed at; ``via`` the proxy used (``None`` for direct);
     ``result`` holds what was observed, also on failure (e.g. the HTTP status of a refused
-    CONNECT).
+    CONNECT), exactly as ``probes.json`` stores it; checks read it typed, through
+    :meth:`read` (:mod:`.results`), never by string keys.
     """
 
     probe: str
@@ -36,6 +41,35 @@ class ProbeAttempt:
     elapsed_s: float = 0.0
     via: str | None = None
     result: dict[str, Any] = field(default_factory=dict)
+    _typed: dict[type[ProbeResult], ProbeResult] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    @classmethod
+    def of(
+        cls,
+        probe: str,
+        target: str,
+        status: AttemptStatus,
+        result: ProbeResult,
+        error: str | None = None,
+        elapsed_s: float = 0.0,
+        via: str | None = None,
+    ) -> ProbeAttempt:
+        """An attempt whose result is typed (stored as its JSON)."""
+        return cls(probe, target, status, error, elapsed_s, via, result.to_json())
+
+    def read(self, kind: type[R]) -> R:
+        """The result as ``kind`` (e.g. ``NcsiResult``); ``ValueError`` when a field is bad.
+
+        Attempts read from a bundle were checked by :meth:`from_json` already, so for them
+        this never raises.
+        """
+        cached = self._typed.get(kind)
+        if cached is None:
+            cached = self._typed[kind] = kind.from_json(self.result, "result")
+        assert isinstance(cached, kind)
+        return cached
 
     @property
     def ok(self) -> bool:
@@ -55,29 +89,48 @@ class ProbeAttempt:
         }
 
     @classmethod
-    def from_json(cls, data: Any) -> ProbeAttempt:
-        """Read one attempt back; raises ``ValueError`` when the record is malformed."""
+    def from_json(cls, data: Any, where: str = "attempt") -> ProbeAttempt:
+        """Read one attempt back; ``ValueError`` names the bad field ("attempts[3].status ...")."""
         if not isinstance(data, dict):
-            raise ValueError("an attempt must be a JSON object")
+            raise ValueError(f"{where} is not an object")
         probe, target = data.get("probe"), data.get("target")
-        if not isinstance(probe, str) or not isinstance(target, str):
-            raise ValueError("an attempt needs string 'probe' and 'target'")
-        error = data.get("error")
-        via = data.get("via")
+        for key, value in (("probe", probe), ("target", target)):
+            if not isinstance(value, str):
+                raise ValueError(f"{where}.{key} is not a string")
+        status = data.get("status")
+        if not isinstance(status, str):
+            raise ValueError(f"{where}.status is not a string")
+        try:
+            state = AttemptStatus(status)
+        except ValueError:
+            known = ", ".join(s.value for s in AttemptStatus)
+            raise ValueError(f"{where}.status is {status!r}, not one of {known}") from None
+        error, via = data.get("error"), data.get("via")
+        for key, value in (("error", error), ("via", via)):
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{where}.{key} is not a string")
         elapsed = data.get("elapsed_s", 0.0)
-        result = data.get("result") or {}
-        if not isinstance(result, dict) or not isinstance(elapsed, (int, float)):
-            raise ValueError(f"attempt {probe} {target}: bad 'result' or 'elapsed_s'")
+        if isinstance(elapsed, bool) or not isinstance(elapsed, (int, float)):
+            raise ValueError(f"{where}.elapsed_s is not a number")
         try:
             seconds = float(elapsed)
-        except OverflowError as exc:
-            raise ValueError(f"attempt {probe} {target}: impossible 'elapsed_s'") from exc
-        return cls(
-            probe=probe,
-            target=target,
-            status=AttemptStatus(data.get("status")),
-            error=error if isinstance(error, str) else None,
+        except OverflowError:
+            raise ValueError(f"{where}.elapsed_s is not a number") from None
+        result = data.get("result")
+        if result is None:
+            result = {}
+        if not isinstance(result, dict):
+            raise ValueError(f"{where}.result is not an object")
+        attempt = cls(
+            probe=probe,  # type: ignore[arg-type]
+            target=target,  # type: ignore[arg-type]
+            status=state,
+            error=error,
             elapsed_s=seconds,
-            via=via if isinstance(via, str) else None,
+            via=via,
             result=result,
         )
+        # Every field's type is checked here, once: a check never meets a bad one.
+        typed = parse_result(attempt.probe, result, f"{where}.result")
+        attempt._typed[type(typed)] = typed
+        return attempt

@@ -25,6 +25,7 @@ from ._proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
 from ._streams import ConnectRefused, ProxyAuthRequired, ProxyError, Stream, TlsStream, open_tcp
 from ._streams import proxy_connect as _proxy_connect
 from .attempt import AttemptStatus, ProbeAttempt
+from .results import HttpsResult
 
 if TYPE_CHECKING:
     from ..registry.regfile import Registry
@@ -368,8 +369,18 @@ class _Session:
         self, stream: Stream, host: str, port: int, proxy: ProxyRoute | None
     ) -> _Outcome:
         result: dict[str, Any] = {}
+        timeout = self.opts.timeout
         try:
-            tls = await self._tls(stream, host, self.context)
+            # One timeout for the whole handshake, not per read: a peer that accepts TCP and
+            # then stays silent (a firewall dropping TLS, a dead middlebox) is a finding.
+            tls = await asyncio.wait_for(self._tls(stream, host, self.context), timeout)
+        except asyncio.TimeoutError:
+            silent = HttpsResult(stage="tls")
+            return (
+                AttemptStatus.TIMEOUT,
+                f"accepted TCP, but sent no TLS answer within {timeout:g} s",
+                silent.to_json(),
+            )
         except ssl.SSLCertVerificationError as exc:
             # Verification failed: keep why, then look again without verifying so the report
             # still gets the issuer and the server's clock.
@@ -382,7 +393,19 @@ class _Session:
             )
             tls = await self._tls(stream, host, self.unverified)
         result.update(_tls_info(tls))
-        response = await http_get(tls, _host_header(host, port, "https"), "/", body_limit=0)
+        try:
+            response = await asyncio.wait_for(
+                http_get(tls, _host_header(host, port, "https"), "/", body_limit=0), timeout
+            )
+        except asyncio.TimeoutError:
+            stream.close()
+            result["stage"] = "http"
+            return (
+                AttemptStatus.TIMEOUT,
+                f"the TLS handshake completed ({result.get('tls_version')}), but no HTTP answer "
+                f"came within {timeout:g} s",
+                result,
+            )
         result.update(_clock(response))
         result["http_status"] = response.status
         stream.close()

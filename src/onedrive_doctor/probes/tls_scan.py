@@ -64,6 +64,10 @@ class ScanError(Exception):
     """The scan could not start: nothing listens, the name does not resolve, not TLS at all."""
 
 
+class _ProxyUnreachable(Exception):
+    """No TCP connection to the proxy itself (``--proxy``), so the target was never tried."""
+
+
 @dataclass(frozen=True)
 class ScanTarget:
     """What to scan: ``host`` is the name (SNI, proxy CONNECT target), ``address`` where to go."""
@@ -144,7 +148,11 @@ class Scanner:
     async def _open(self) -> Stream:
         proxy = self.opts.proxy
         if proxy is not None:
-            stream = await open_tcp(proxy.host, proxy.port, self.opts.timeout)
+            try:
+                stream = await open_tcp(proxy.host, proxy.port, self.opts.timeout)
+            except (OSError, asyncio.TimeoutError) as exc:
+                # Nothing was tried past the proxy: the target must not take the blame.
+                raise _ProxyUnreachable(_proxy_error(proxy, exc)) from exc
             self.connections += 1
             try:
                 await proxy_connect(stream, self.target.host, self.target.port, proxy.credentials)
@@ -174,6 +182,10 @@ class Scanner:
             except asyncio.TimeoutError:
                 result.closed = result.closed or f"no answer within {self.opts.timeout:g} s"
                 result.timed_out = True
+            except _ProxyUnreachable as exc:
+                result.closed = str(exc)
+                if not self.reachable:
+                    raise ScanError(str(exc)) from exc
             except (ConnectionRefusedError, ProxyError) as exc:
                 result.closed = str(exc) or "connection refused"
                 if not self.reachable:
@@ -427,6 +439,17 @@ def _connect_error(target: ScanTarget, exc: BaseException) -> str:
     return f"cannot connect to {where}: {getattr(exc, 'strerror', None) or exc}"
 
 
+def _proxy_error(proxy: Any, exc: BaseException) -> str:
+    where = f"{proxy.host}:{proxy.port}"
+    if isinstance(exc, ConnectionRefusedError):
+        why = f"nothing listens on {where} (connection refused)"
+    elif isinstance(exc, asyncio.TimeoutError):
+        why = f"{where} did not answer within the timeout"
+    else:
+        why = f"{where}: {getattr(exc, 'strerror', None) or exc}"
+    return f"the proxy {proxy.url} is unreachable: {why}; the target was not tried"
+
+
 def _suite_json(code: int) -> dict[str, str]:
     suite = SUITES.get(code)
     return {"name": suite.name if suite else f"UNKNOWN_{code:04X}", "code": f"0x{code:04X}"}
@@ -500,6 +523,11 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
             f"the scan of {target.host}:{target.port} did not finish within its "
             f"budget of {opts.budget:g} s"
         ) from exc
+    if not scanner.tls_seen and opts.proxy is not None and not scanner.reachable:
+        raise ScanError(
+            f"the proxy {opts.proxy.url} gave no tunnel to {target.host}:{target.port} within "
+            f"{opts.timeout:g} s: the proxy did not answer"
+        )
     if not scanner.tls_seen:
         raise ScanError(
             f"{target.host}:{target.port} answered no TLS hello of any version "

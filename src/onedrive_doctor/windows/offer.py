@@ -12,12 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..knowledge.afd import AfdPolicy
 from ..tls import ClientHelloSpec, NamedGroup, ProtocolVersion, SignatureScheme
 from ..tls.suites import by_name
 from .client_model import ClientProfile
+
+if TYPE_CHECKING:
+    from ..probes.results import ScanResult
 
 __all__ = ["SDL_CURVES", "Verdict", "client_hello_spec", "judge_policy", "judge_scan"]
 
@@ -87,28 +90,21 @@ def judge_policy(profile: ClientProfile, policy: AfdPolicy) -> Verdict:
     )
 
 
-def judge_scan(profile: ClientProfile, scan: dict[str, Any]) -> Verdict:
+def judge_scan(profile: ClientProfile, scan: ScanResult) -> Verdict:
     """Judge whether the scanned endpoint (its accepted suites and groups) would accept it."""
-    protocols = scan.get("protocols", {})
 
     def names(label: str) -> list[str]:
-        entry = protocols.get(label) or {}
-        return [str(s.get("name")) for s in entry.get("cipher_suites", []) if isinstance(s, dict)]
+        return [s.name for s in scan.protocol(label).cipher_suites]
 
-    groups_seen = scan.get("groups") or {}
-    groups = sorted({g for gs in groups_seen.values() for g in gs}) or list(SDL_CURVES)
-    target = scan.get("target", {})
-    legacy = bool(
-        (protocols.get("TLSv1.0") or {}).get("accepted")
-        or (protocols.get("TLSv1.1") or {}).get("accepted")
-    )
+    groups = scan.all_groups or list(SDL_CURVES)
+    legacy = scan.protocol("TLSv1.0").accepted or scan.protocol("TLSv1.1").accepted
     return _judge(
         profile,
         names("TLSv1.3"),
         names("TLSv1.2"),
         groups,
         legacy=legacy,
-        peer=f"{target.get('host')}:{target.get('port')}",
+        peer=f"{scan.target.host}:{scan.target.port}",
         legacy_suites={"TLSv1.0": names("TLSv1.0"), "TLSv1.1": names("TLSv1.1")},
     )
 

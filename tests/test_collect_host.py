@@ -188,3 +188,24 @@ def test_a_derived_bundle_replaces_and_adds_files_and_leaves_the_original(tmp_pa
     assert derived.origin == original.origin
     assert "replay.json" not in original.files
     assert set(derived.files) == set(original.files) | {"replay.json"}
+
+
+def test_collect_redact_also_redacts_the_attempt_records(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    error = r"Cannot open C:\Users\alice\AppData\Local\Temp\out.txt: access denied"
+    pc = fake_pc(
+        tmp_path / "pc",
+        wb.WIN10_22H2,
+        host={"outcomes": {"dsregcmd.txt": {"status": "failed", "exit_code": 2, "error": error}}},
+    )
+    monkeypatch.setenv(FAKE_HOST_ENV, str(pc))
+    result = cli("collect", "--no-network", "--redact", "-o", str(tmp_path / "bundle"))
+    assert result.code == 0
+    manifest = json.loads((tmp_path / "bundle" / "manifest.json").read_text())
+    (record,) = [r for r in manifest["collection"] if r["file"] == "dsregcmd.txt"]
+    assert (record["status"], record["exit_code"]) == ("failed", 2)
+    assert (
+        record["error"] == r"Cannot open C:\Users\user1\AppData\Local\Temp\out.txt: access denied"
+    )
+    assert manifest["redacted"] is True

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from onedrive_doctor.collect.onedrive_listing import live_onedrive_json
 from onedrive_doctor.parsers.onedrive_client import (
     ClientInfo,
     Install,
     OneDriveJsonError,
     find_client,
-    live_onedrive_json,
     reset_command,
     reset_steps,
 )

@@ -6,7 +6,7 @@ endpoints (TLS001).
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,13 +32,10 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
     if live is not None:
         replays = replay_for(evidence, live)
         if replays is not None:
-            from .probes.attempt import ProbeAttempt
-
-            attempts = tuple(
-                ProbeAttempt.from_json(a, f"attempts[{i}]")
-                for i, a in enumerate(replays["attempts"])
-            )
-            evidence = dataclasses.replace(evidence, replays=attempts)
+            # The bundle plus this replay.json, analysed like any other bundle: evidence is
+            # built one way only, from files.
+            replay_json = (json.dumps(replays, indent=2) + "\n").encode()
+            evidence = build_evidence(bundle.derive({"replay.json": replay_json}))
     findings = tuple(run_checks(evidence))
     return Report(findings, bundle.origin, evidence.manifest, dict(evidence.problems))
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .bundle import Bundle
+from .bundle import Bundle, not_collected
 from .errors import InputError
 from .parsers.text import decode_text
 from .probes.attempt import ProbeAttempt
@@ -100,6 +100,11 @@ def build_evidence(bundle: Bundle) -> Evidence:
     """Parse every file of ``bundle`` that a check uses."""
     problems: dict[str, str] = {}
     manifest = _load_json(bundle, "manifest.json", problems)
+    if isinstance(manifest, dict):
+        # A file the collector tried and could not get is "not collected", never "absent".
+        for name, reason in not_collected(manifest).items():
+            if name not in bundle.files:
+                problems.setdefault(name, reason)
     network: NetworkEvidence | None = None
     probes = _load_json(bundle, "probes.json", problems)
     if probes is not None:

@@ -2,8 +2,26 @@
 
 from __future__ import annotations
 
+from ._collection import (
+    UNAVAILABLE_FILE,
+    CollectionAttempt,
+    CollectionStatus,
+    not_collected,
+    unavailable_text,
+)
 from ._manifest import MANIFEST_SCHEMA_VERSION, new_manifest
 from ._reader import Bundle, open_bundle
 from ._writer import BundleWriter
 
-__all__ = ["MANIFEST_SCHEMA_VERSION", "Bundle", "BundleWriter", "new_manifest", "open_bundle"]
+__all__ = [
+    "MANIFEST_SCHEMA_VERSION",
+    "UNAVAILABLE_FILE",
+    "Bundle",
+    "BundleWriter",
+    "CollectionAttempt",
+    "CollectionStatus",
+    "new_manifest",
+    "not_collected",
+    "open_bundle",
+    "unavailable_text",
+]

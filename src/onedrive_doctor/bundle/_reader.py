@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -31,6 +32,14 @@ class Bundle:
     def get(self, name: str) -> bytes | None:
         """The bytes of one file, or ``None`` when the bundle does not have it."""
         return self.files.get(name)
+
+    def derive(self, replaced: Mapping[str, bytes]) -> Bundle:
+        """A copy with ``replaced`` files replaced or added; this bundle is unchanged.
+
+        ``analyze --live`` analyses its bundle plus a fresh ``replay.json`` this way, so the
+        evidence is built the one normal way from files. Same ``origin``: it is the same PC.
+        """
+        return Bundle(self.origin, {**self.files, **replaced})
 
 
 def open_bundle(path: str | Path) -> Bundle:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
+from ._collection import UNAVAILABLE_FILE, CollectionAttempt, unavailable_text
 from ._manifest import new_manifest
 
 __all__ = ["BundleWriter"]
@@ -22,6 +24,7 @@ _BUNDLE_FILES = (
     "cipher-suites.txt",
     "ecc-curves.txt",
     "nltest.txt",
+    "unavailable.txt",
 )
 
 
@@ -31,6 +34,7 @@ class BundleWriter:
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
         self._written: list[str] = []
+        self._attempts: list[CollectionAttempt] = []
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self._clear_previous_bundle()
@@ -61,8 +65,34 @@ class BundleWriter:
         """Write one JSON file, indented for people who open it."""
         self.write(name, (json.dumps(value, indent=2, sort_keys=False) + "\n").encode())
 
-    def finish(self, redacted: bool = False, network: bool = True) -> dict[str, Any]:
-        """Write ``manifest.json`` and return it."""
-        manifest = new_manifest(self._written, redacted, network)
+    def record(self, attempt: CollectionAttempt) -> None:
+        """Keep the attempt record of one export or command for ``manifest.json``."""
+        self._attempts.append(attempt)
+
+    def replace_attempts(self, attempts: list[CollectionAttempt]) -> None:
+        """Replace the records kept so far (``collect --redact`` rewrites their error lines)."""
+        self._attempts = list(attempts)
+
+    @property
+    def attempts(self) -> tuple[CollectionAttempt, ...]:
+        """The attempt records kept so far, in the order they were made."""
+        return tuple(self._attempts)
+
+    def finish(
+        self,
+        redacted: bool = False,
+        network: bool = True,
+        host: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Write ``unavailable.txt`` (when a command did not exist) and ``manifest.json``.
+
+        ``host`` describes the PC when it is not this machine (a fake host in tests); the
+        manifest's ``collection`` list is written whenever an attempt was recorded.
+        """
+        unavailable = unavailable_text(self._attempts)
+        if unavailable is not None:
+            self.write(UNAVAILABLE_FILE, unavailable.encode())
+        collection = self._attempts if self._attempts else None
+        manifest = new_manifest(self._written, redacted, network, host, collection)
         self.write_json("manifest.json", manifest)
         return manifest

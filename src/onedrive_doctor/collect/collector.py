@@ -1,5 +1,6 @@
-"""``collect``: gather this PC's evidence into a bundle folder (spec/bundle.md).
+"""``collect``: gather a PC's evidence into a bundle folder (spec/bundle.md).
 
+The PC is a :class:`~onedrive_doctor.collect.hosts.Host` (this machine unless told otherwise).
 On Windows the registry keys are exported first (the proxies they name are what the network
 probes then use); everywhere the network probes run unless switched off.
 """
@@ -7,7 +8,6 @@ probes then use); everywhere the network probes run unless switched off.
 from __future__ import annotations
 
 import json
-import platform
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +17,7 @@ from ..bundle import BundleWriter
 if TYPE_CHECKING:
     from ..probes.connectivity import NetworkOptions
     from ..registry.regfile import Registry
+    from .hosts import Host
 
 __all__ = ["collect_bundle"]
 
@@ -26,23 +27,29 @@ def collect_bundle(
     network: NetworkOptions | None,
     progress: Callable[[str], None] = lambda _: None,
     redact: bool = False,
+    host: Host | None = None,
 ) -> Path:
-    """Write a bundle into ``target``; ``network=None`` skips the network probes.
+    """Write a bundle of ``host`` into ``target``; ``network=None`` skips the network probes.
 
+    ``host`` defaults to this machine (:func:`~onedrive_doctor.collect.hosts.default_host`).
     ``redact`` replaces user, tenant, device, host and domain names by placeholders (a bundle
     meant to be shared); the findings stay the same.
     """
+    from .hosts import default_host
+
+    if host is None:
+        host = default_host()
     writer = BundleWriter(target)
     registry: Registry | None = None
-    if platform.system() == "Windows":  # pragma: no cover - live Windows only
+    if host.system == "Windows":
         from .windows import collect_windows
 
         progress("Reading the registry and Windows settings...")
-        registry = collect_windows(writer)
-    if platform.system() in ("Windows", "Darwin"):
-        from ..parsers.onedrive_client import live_onedrive_json
+        registry = collect_windows(writer, host)
+    if host.system in ("Windows", "Darwin"):
+        from .onedrive_listing import onedrive_listing
 
-        found = live_onedrive_json()
+        found = onedrive_listing(host)
         if found:
             writer.write("onedrive.json", (json.dumps(found, indent=2) + "\n").encode())
     if network is not None:
@@ -58,8 +65,26 @@ def collect_bundle(
         from ..bundle.redact import redact_bundle
 
         progress(f"Redacted {redact_bundle(writer.root)} names and identifiers")
-    writer.finish(redacted=redact, network=network is not None)
+        _redact_attempts(writer)
+    writer.finish(redacted=redact, network=network is not None, host=host.describe())
     return writer.root
+
+
+def _redact_attempts(writer: BundleWriter) -> None:
+    """The attempt records' error lines can name the user (a profile path): redact them too."""
+    import dataclasses
+
+    from ..bundle.redact import Redactor
+
+    redactor = Redactor()
+    for attempt in writer.attempts:
+        if attempt.error:
+            redactor.learn(attempt.error)
+    kept = [
+        dataclasses.replace(a, error=redactor.apply(a.error) if a.error else None)
+        for a in writer.attempts
+    ]
+    writer.replace_attempts(kept)
 
 
 def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str], None]) -> None:

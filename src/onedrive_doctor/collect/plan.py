@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["COMMANDS", "REGISTRY_KEYS", "Command"]
+__all__ = ["COMMANDS", "DOMAIN_QUERY", "REGISTRY_KEYS", "Command"]
 
 # (bundle file name, key) for every key of spec/bundle.md.
 REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
@@ -79,4 +79,11 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "nltest.txt", "nltest /dsgetdc:{domain}", "nltest /dsgetdc:{domain}", needs_domain=True
     ),
+)
+
+# The PC's AD domain, which nltest needs: "domain=NAME", or "domain=" on a workgroup PC (never
+# an empty output, so a query that printed nothing is told from a PC without a domain).
+DOMAIN_QUERY = (
+    "$cs = Get-CimInstance Win32_ComputerSystem; "
+    "'domain=' + $(if ($cs.PartOfDomain) { $cs.Domain } else { '' })"
 )

@@ -3,9 +3,9 @@ r"""The OneDrive client on a PC: where it is installed, its version, its account
 Two kinds of evidence, both optional:
 
 - the registry exports of the bundle (``registry/*.reg``), read with :func:`find_client`;
-- ``onedrive.json``, a tiny listing of the client files that ``collect`` writes on the PC with
-  :func:`live_onedrive_json`, so that a bundle from macOS (no registry) and a bundle whose
-  registry only holds leftovers of an uninstalled client can still be judged.
+- ``onedrive.json``, a tiny listing of the client files that ``collect`` writes on the PC
+  (:mod:`onedrive_doctor.collect.onedrive_listing`), so that a bundle from macOS (no registry)
+  and a bundle whose registry only holds leftovers of an uninstalled client can still be judged.
 
 ``onedrive.json`` (``schema_version`` 1)::
 
@@ -36,9 +36,6 @@ registry exports.
 from __future__ import annotations
 
 import dataclasses
-import os
-import platform
-import plistlib
 import re
 import shlex
 from collections.abc import Mapping
@@ -68,7 +65,6 @@ __all__ = [
     "OneDriveJsonError",
     "find_client",
     "key_exported",
-    "live_onedrive_json",
     "reset_changes",
     "reset_command",
     "reset_steps",
@@ -407,120 +403,6 @@ def _parse_listing(data: Any) -> tuple[str, tuple[Install, ...]]:
     if system == MACOS and app_path and not installs:
         installs.append(Install(app_path, PER_MACHINE, None, MACOS, standalone=standalone))
     return system, tuple(installs)
-
-
-# --- the live listing -----------------------------------------------------------------------------
-
-
-def live_onedrive_json(
-    system: str | None = None,
-    environ: Mapping[str, str] | None = None,
-    root: str = "/",
-) -> dict[str, Any]:
-    """The content of ``onedrive.json`` for this machine (the shape in the module docstring).
-
-    ``system`` is ``platform.system()``'s answer (``Windows``, ``Darwin``), ``environ`` the
-    environment (``LOCALAPPDATA``, ``ProgramW6432``, ``ProgramFiles``, ``ProgramFiles(x86)``,
-    ``HOME``) and ``root`` the file-system root macOS' ``/Applications`` is under; tests pass
-    a fake tree. On any other OS the result is ``{}``: write no file then, because OneDrive has
-    no client there to look for.
-    """
-    system = system or platform.system()
-    env = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}
-    if system == "Windows":
-        return {
-            "schema_version": ONEDRIVE_JSON_SCHEMA,
-            "platform": WINDOWS,
-            "installs": [i.to_listing() for i in _windows_installs(env)],
-        }
-    if system == "Darwin":
-        return _macos_listing(env, root)
-    return {}
-
-
-@dataclass(frozen=True)
-class _Found:
-    path: str
-    version: str | None
-    scope: str
-
-    def to_listing(self) -> dict[str, Any]:
-        return {"path": self.path, "version": self.version, "scope": self.scope}
-
-
-def _windows_installs(env: Mapping[str, str]) -> list[_Found]:
-    # In a 32-bit process on 64-bit Windows %ProgramFiles% is the (x86) folder; %ProgramW6432%
-    # is the native one there and on 64-bit processes alike.
-    native = env.get("PROGRAMW6432") or env.get("PROGRAMFILES") or r"C:\Program Files"
-    x86 = env.get("PROGRAMFILES(X86)") or r"C:\Program Files (x86)"
-    folders = []
-    if env.get("LOCALAPPDATA"):
-        folders.append((os.path.join(env["LOCALAPPDATA"], "Microsoft", "OneDrive"), PER_USER))
-    folders += [
-        (os.path.join(native, "Microsoft OneDrive"), PER_MACHINE),
-        (os.path.join(x86, "Microsoft OneDrive"), PER_MACHINE),
-    ]
-    found: list[_Found] = []
-    seen: set[str] = set()
-    for folder, scope in folders:
-        exe = os.path.join(folder, "OneDrive.exe")
-        if exe.casefold() in seen or not os.path.isfile(exe):
-            continue
-        seen.add(exe.casefold())
-        found.append(_Found(exe, _build_folder_version(folder), scope))
-    return found
-
-
-def _build_folder_version(folder: str) -> str | None:
-    """The highest build-number folder next to OneDrive.exe (an update can leave two)."""
-    try:
-        names = [
-            n
-            for n in os.listdir(folder)
-            if _VERSION_RE.match(n) and os.path.isdir(os.path.join(folder, n))
-        ]
-    except OSError:
-        return None
-    if not names:
-        return None
-    return max(names, key=lambda n: tuple(int(p) for p in n.split(".")))
-
-
-def _macos_listing(env: Mapping[str, str], root: str) -> dict[str, Any]:
-    candidates = [(os.path.join(root, "Applications", "OneDrive.app"), PER_MACHINE)]
-    if env.get("HOME"):
-        candidates.append((os.path.join(env["HOME"], "Applications", "OneDrive.app"), PER_USER))
-    apps = [(app, scope) for app, scope in candidates if os.path.isdir(app)]
-    listing: dict[str, Any] = {
-        "schema_version": ONEDRIVE_JSON_SCHEMA,
-        "platform": MACOS,
-        "installs": [_Found(app, _app_version(app), scope).to_listing() for app, scope in apps],
-    }
-    if apps:
-        listing["app_path"] = apps[0][0]
-        listing["standalone"] = _is_standalone(apps[0][0])
-    return listing
-
-
-def _app_version(app: str) -> str | None:
-    try:
-        with open(os.path.join(app, "Contents", "Info.plist"), "rb") as handle:
-            info = plistlib.load(handle)
-    except (OSError, plistlib.InvalidFileException, ValueError):
-        return None
-    version = info.get("CFBundleShortVersionString") or info.get("CFBundleVersion")
-    return version if isinstance(version, str) else None
-
-
-def _is_standalone(app: str) -> bool:
-    # Every Mac App Store app carries its receipt; the standalone download does not. The reset
-    # scripts each build ships are the second sign.
-    if os.path.isfile(os.path.join(app, "Contents", "_MASReceipt", "receipt")):
-        return False
-    resources = os.path.join(app, "Contents", "Resources")
-    if os.path.isfile(os.path.join(resources, RESET_SCRIPT_STANDALONE)):
-        return True
-    return not os.path.isfile(os.path.join(resources, RESET_SCRIPT_APP_STORE))
 
 
 # --- reset ----------------------------------------------------------------------------------------

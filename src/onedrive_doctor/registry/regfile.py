@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ._model import RegistryModel
 
 __all__ = [
     "DeleteKey",
@@ -27,6 +31,7 @@ __all__ = [
     "Registry",
     "SetKey",
     "SetValue",
+    "iter_reg",
     "normalize_key",
     "parse_reg",
 ]
@@ -46,6 +51,15 @@ _ROOTS.update({short: short for short in list(_ROOTS.values())})
 _HEX_TYPE_RE = re.compile(r"hex(?:\(([0-9a-f]{1,8})\))?:", re.ASCII | re.IGNORECASE)
 _DWORD_RE = re.compile(r"[0-9a-fA-F]{8}", re.ASCII)
 _HEX_BYTE_RE = re.compile(r"[0-9a-fA-F]{1,2}", re.ASCII)
+# What regedit writes: two digits a byte, commas, nothing else (the fast path; anything looser
+# goes through the byte-by-byte check that names the bad byte).
+# A repeated group would make the regex engine keep a mark per byte (~100 bytes each), so the
+# shape is checked with one character class and slices.
+_HEX_CHARS_RE = re.compile(r"[0-9a-fA-F,]*", re.ASCII)
+# A quoted string as an unrolled loop: every position has one parse, so a string without its
+# closing quote fails in linear time (issue 11).
+_STRING_RE = re.compile(r'"([^"\\]*(?:\\.[^"\\]*)*)"', re.DOTALL)
+_UNESCAPE_RE = re.compile(r'\\([\\"])')
 
 
 class RegParseError(InputError):
@@ -72,7 +86,7 @@ class RegType(enum.IntEnum):
 RegData = str | int | bytes | tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RegValue:
     """One registry value as exported.
 
@@ -87,6 +101,9 @@ class RegValue:
     data: RegData
     source: str
     line: int
+    # The bytes of a ``hex(N):`` line as exported, so the writer gives back the same bytes even
+    # where ``data`` drops some (a string cut at its first NUL, an odd-length UTF-16 string).
+    raw: bytes | None = field(default=None, compare=False, repr=False)
 
     @property
     def type_name(self) -> str:
@@ -97,7 +114,7 @@ class RegValue:
             return f"REG_TYPE_{self.type}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetKey:
     """``[KEY]``: create the key (and its parents) if missing and make it current."""
 
@@ -106,7 +123,7 @@ class SetKey:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeleteKey:
     """``[-KEY]``: delete the key and all its subkeys."""
 
@@ -115,7 +132,7 @@ class DeleteKey:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SetValue:
     """``"name"=data`` or ``@=data`` under ``key``."""
 
@@ -123,7 +140,7 @@ class SetValue:
     value: RegValue
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeleteValue:
     """``"name"=-`` under ``key``."""
 
@@ -208,53 +225,78 @@ def parse_reg(data: bytes, source: str) -> list[RegOp]:
 
     Raises ``RegParseError`` with ``source`` and the 1-based line of the first bad line.
     """
-    lines = _decode(data, source).split("\n")
-    return _Parser(lines, source).run()
+    return list(iter_reg(data, source))
+
+
+def iter_reg(data: bytes, source: str) -> Iterator[RegOp]:
+    """Like ``parse_reg``, but one operation at a time.
+
+    A caller that applies them as they come never holds the whole list (issue 11: time linear
+    in the file, memory a few times its size).
+
+    Raises ``RegParseError`` when it reaches the first bad line.
+    """
+    return _Parser(_decode(data, source), source).run()
+
+
+def _lines(text: str) -> Iterator[str]:
+    r"""The lines of ``text`` split at ``\n`` only, stripped, without a list of them all."""
+    start, end = 0, len(text)
+    while True:
+        stop = text.find("\n", start)
+        if stop < 0:
+            yield text[start:end].strip()
+            return
+        yield text[start:stop].strip()
+        start = stop + 1
 
 
 class _Parser:
-    def __init__(self, lines: list[str], source: str) -> None:
-        self.lines = [ln[:-1] if ln.endswith("\r") else ln for ln in lines]
+    def __init__(self, text: str, source: str) -> None:
+        self.lines = _lines(text)
+        self.lineno = 0
         self.source = source
         self.unicode = True
         self.key: str | None = None
-        self.ops: list[RegOp] = []
 
     def error(self, message: str, line: int) -> RegParseError:
         return RegParseError(message, self.source, line)
 
-    def run(self) -> list[RegOp]:
-        index = self._header()
-        while index < len(self.lines):
-            index = self._line(index)
-        return self.ops
+    def next_line(self) -> str | None:
+        line = next(self.lines, None)
+        if line is not None:
+            self.lineno += 1
+        return line
 
-    def _header(self) -> int:
-        for index, raw in enumerate(self.lines):
-            text = raw.strip()
+    def run(self) -> Iterator[RegOp]:
+        self._header()
+        while (text := self.next_line()) is not None:
+            op = self._line(text, self.lineno)
+            if op is not None:
+                yield op
+
+    def _header(self) -> None:
+        while (text := self.next_line()) is not None:
             if not text:
                 continue
             if text == HEADER_V5:
-                return index + 1
+                return
             if text == HEADER_V4:
                 self.unicode = False
-                return index + 1
-            raise self.error(f"not a registry export: first line is {_show(text)}", index + 1)
+                return
+            raise self.error(f"not a registry export: first line is {_show(text)}", self.lineno)
         raise self.error("not a registry export: the file is empty", 1)
 
-    def _line(self, index: int) -> int:
-        lineno = index + 1
-        text = self.lines[index].strip()
+    def _line(self, text: str, lineno: int) -> RegOp | None:
         if not text or text.startswith(";"):
-            return index + 1
+            return None
         if text.startswith("["):
-            self._key_line(text, lineno)
-            return index + 1
+            return self._key_line(text, lineno)
         if text.startswith(('"', "@")):
-            return self._value_line(text, index)
+            return self._value_line(text, lineno)
         raise self.error(f'expected [key], "name"=value or a ; comment: {_show(text)}', lineno)
 
-    def _key_line(self, text: str, lineno: int) -> None:
+    def _key_line(self, text: str, lineno: int) -> RegOp:
         if not text.endswith("]"):
             raise self.error(f"key line does not end with ']': {_show(text)}", lineno)
         body = text[1:-1]
@@ -264,14 +306,12 @@ class _Parser:
             raise self.error(f"not a registry key path: {_show(body)}", lineno)
         key = "\\".join(parts)
         if delete:
-            self.ops.append(DeleteKey(key, self.source, lineno))
             self.key = None
-        else:
-            self.ops.append(SetKey(key, self.source, lineno))
-            self.key = key
+            return DeleteKey(key, self.source, lineno)
+        self.key = key
+        return SetKey(key, self.source, lineno)
 
-    def _value_line(self, text: str, index: int) -> int:
-        lineno = index + 1
+    def _value_line(self, text: str, lineno: int) -> RegOp:
         if text.startswith("@"):
             name, rest = "", text[1:]
         else:
@@ -283,13 +323,15 @@ class _Parser:
         if self.key is None:
             raise self.error(f"value {_show(name)} outside any [key] section", lineno)
         if rest == "-":
-            self.ops.append(DeleteValue(self.key, name, self.source, lineno))
-            return index + 1
+            return DeleteValue(self.key, name, self.source, lineno)
+        raw: bytes | None = None
         hex_match = _HEX_TYPE_RE.match(rest)
         if hex_match is not None:
-            rest, index = self._continued(rest, index)
+            rest = self._continued(rest)
             type_, raw = self._hex(rest, hex_match, lineno)
             data = _typed(type_, raw, self.unicode)
+            if data is raw or not self.unicode:
+                raw = None  # nothing lost (or an ANSI file, which the writer does not write)
         elif rest.startswith('"'):
             type_ = RegType.SZ
             data, tail = self._string(rest, lineno)
@@ -302,25 +344,37 @@ class _Parser:
             type_, data = RegType.DWORD, int(digits, 16)
         else:
             raise self.error(f"unknown value data: {_show(rest)}", lineno)
-        value = RegValue(name, int(type_), data, self.source, lineno)
-        self.ops.append(SetValue(self.key, value))
-        return index + 1
+        return SetValue(self.key, RegValue(name, int(type_), data, self.source, lineno, raw))
 
-    def _continued(self, rest: str, index: int) -> tuple[str, int]:
-        r"""Join the indented lines that follow a line ending in ``\``."""
-        while rest.endswith("\\") and index + 1 < len(self.lines):
-            following = self.lines[index + 1].strip()
+    def _continued(self, rest: str) -> str:
+        r"""Join the indented lines that follow a line ending in ``\``.
+
+        The pieces are collected and joined once: adding each line to the string so far was
+        quadratic (200,000 continuation lines took minutes, issue 11).
+        """
+        if not rest.endswith("\\"):
+            return rest
+        pieces = [rest[:-1]]
+        while True:
+            following = self.next_line()
             if not following:
                 break
-            rest = rest[:-1] + following
-            index += 1
-        return rest.removesuffix("\\"), index
+            if not following.endswith("\\"):
+                pieces.append(following)
+                break
+            pieces.append(following[:-1])
+            if len(pieces) >= 4096:
+                # Join as we go: 200,000 small line strings would cost ~50 bytes each.
+                pieces = ["".join(pieces)]
+        return "".join(pieces)
 
     def _hex(self, rest: str, match: re.Match[str], lineno: int) -> tuple[int, bytes]:
         type_ = int(match.group(1), 16) if match.group(1) else int(RegType.BINARY)
         body = rest[match.end() :].strip()
         if not body:
             return type_, b""
+        if _canonical_hex(body):
+            return type_, bytes.fromhex(body.replace(",", ""))
         out = bytearray()
         for token in body.split(","):
             token = token.strip()
@@ -330,21 +384,28 @@ class _Parser:
         return type_, bytes(out)
 
     def _string(self, text: str, lineno: int) -> tuple[str, str]:
-        """Parse a quoted string at the start of ``text``; return it and the text after it."""
-        out: list[str] = []
-        i = 1
-        while i < len(text):
-            ch = text[i]
-            if ch == '"':
-                return "".join(out), text[i + 1 :]
-            if ch == "\\" and i + 1 < len(text) and text[i + 1] in '\\"':
-                out.append(text[i + 1])
-                i += 2
-                continue
-            # regedit itself keeps any other backslash as it is.
-            out.append(ch)
-            i += 1
-        raise self.error(f"unterminated string: {_show(text)}", lineno)
+        r"""Parse a quoted string at the start of ``text``; return it and the text after it.
+
+        ``\\`` and ``\"`` are escapes; regedit itself keeps any other backslash as it is.
+        """
+        match = _STRING_RE.match(text)
+        if match is None:
+            raise self.error(f"unterminated string: {_show(text)}", lineno)
+        body = match.group(1)
+        if "\\" in body:
+            body = _UNESCAPE_RE.sub(r"\1", body)
+        return body, text[match.end() :]
+
+
+def _canonical_hex(body: str) -> bool:
+    """``xx,xx,...,xx``: two hex digits a byte, a comma between bytes, nothing else."""
+    commas = len(body) // 3
+    return (
+        len(body) % 3 == 2
+        and _HEX_CHARS_RE.fullmatch(body) is not None
+        and body.count(",") == commas
+        and body[2::3] == "," * commas
+    )
 
 
 def _typed(type_: int, raw: bytes, unicode: bool) -> RegData:
@@ -378,12 +439,6 @@ def _show(text: str, limit: int = 60) -> str:
 # --- merged view ------------------------------------------------------------------------------
 
 
-@dataclass
-class _Key:
-    display: tuple[str, ...]
-    values: dict[str, RegValue]
-
-
 class Registry:
     """A read-only merged view of export files, applied in order like ``reg import``.
 
@@ -396,8 +451,10 @@ class Registry:
 
     def __init__(self) -> None:
         """Create an empty registry; use ``from_files`` to load exports."""
-        self._keys: dict[tuple[str, ...], _Key] = {}
-        self._children: dict[tuple[str, ...], dict[str, str]] = {}
+        # Imported here: the model is built on this module's parser.
+        from ._model import RegistryModel
+
+        self._model: RegistryModel = RegistryModel()
         self._sources: list[str] = []
 
     @classmethod
@@ -405,9 +462,9 @@ class Registry:
         """Parse and merge ``(source_name, bytes)`` files; raises ``RegParseError`` on a bad one."""
         reg = cls()
         for source, data in files:
-            reg._apply(parse_reg(data, source))
+            # Applied as parsed, so the file's operations never exist all at once.
+            reg._model.apply(iter_reg(data, source))
             reg._sources.append(source)
-        reg._index()
         return reg
 
     @property
@@ -415,63 +472,25 @@ class Registry:
         """Names of the files merged, in the order they were applied."""
         return tuple(self._sources)
 
-    def _apply(self, ops: list[RegOp]) -> None:
-        for op in ops:
-            if isinstance(op, SetKey):
-                self._ensure(op.key)
-            elif isinstance(op, DeleteKey):
-                folded = _folded_path(op.key)
-                for path in [p for p in self._keys if p[: len(folded)] == folded]:
-                    del self._keys[path]
-            elif isinstance(op, SetValue):
-                self._ensure(op.key).values[_fold(op.value.name)] = op.value
-            else:
-                self._ensure(op.key).values.pop(_fold(op.name), None)
-
-    def _ensure(self, key: str) -> _Key:
-        display = tuple(key.split("\\"))
-        path = tuple(_fold(p) for p in display)
-        entry = self._keys.get(path)
-        if entry is None:
-            entry = self._keys[path] = _Key(display, {})
-        return entry
-
-    def _index(self) -> None:
-        children: dict[tuple[str, ...], dict[str, str]] = {}
-        for path, entry in self._keys.items():
-            for depth in range(1, len(path)):
-                kids = children.setdefault(path[:depth], {})
-                kids.setdefault(path[depth], entry.display[depth])
-        self._children = children
-
-    def _lookup(self, key: str) -> tuple[str, ...]:
-        parts = _split_key(key)
-        if parts is None:
-            raise ValueError(f"not a registry key path: {key!r}")
-        return tuple(_fold(p) for p in parts)
-
     def has_key(self, key: str) -> bool:
         """Whether the key exists (exported, or a parent of an exported key)."""
-        path = self._lookup(key)
-        return path in self._keys or path in self._children
+        return self._model.has_key(key)
 
     def value(self, key: str, name: str) -> RegValue | None:
         """Return the value ``name`` (``""`` for the default value) of ``key``, or None."""
-        entry = self._keys.get(self._lookup(key))
-        return None if entry is None else entry.values.get(_fold(name))
+        return self._model.get_value(key, name)
 
     def values(self, key: str) -> dict[str, RegValue]:
         """All values of ``key`` keyed by their original name; empty if the key is absent."""
-        entry = self._keys.get(self._lookup(key))
-        return {} if entry is None else {v.name: v for v in entry.values.values()}
+        return {v.name: v for v in self._model.values(key)}
 
     def subkeys(self, key: str) -> list[str]:
         """Names of the immediate subkeys of ``key``, in the order they first appeared."""
-        return list(self._children.get(self._lookup(key), {}).values())
+        return self._model.subkeys(key)
 
     def keys(self) -> list[str]:
         r"""List every exported key (not the implied parents) as ``HKLM\...``, in file order."""
-        return ["\\".join(entry.display) for entry in self._keys.values()]
+        return self._model.keys()
 
     def dword(self, key: str, name: str) -> int | None:
         """Return the int of a DWORD, big-endian DWORD or QWORD value; None if absent or not one."""
@@ -489,14 +508,10 @@ class Registry:
 
     def __len__(self) -> int:
         """Count the exported keys."""
-        return len(self._keys)
+        return len(self._model)
 
     def __repr__(self) -> str:
         return f"<Registry {len(self)} keys from {', '.join(self.sources) or 'nothing'}>"
 
 
 _INT_TYPES = frozenset({RegType.DWORD, RegType.DWORD_BIG_ENDIAN, RegType.QWORD})
-
-
-def _folded_path(key: str) -> tuple[str, ...]:
-    return tuple(_fold(p) for p in key.split("\\"))

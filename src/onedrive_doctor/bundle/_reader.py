@@ -97,8 +97,10 @@ def _read_folder(root: Path) -> dict[str, bytes]:
     try:
         with os.scandir(root) as scan:
             top = {entry.name.lower() for entry in scan}
-        if top and top.isdisjoint(_BUNDLE_NAMES) and not any(
-            name.startswith("events-") and name.endswith(".xml") for name in top
+        if (
+            top
+            and top.isdisjoint(_BUNDLE_NAMES)
+            and not any(name.startswith("events-") and name.endswith(".xml") for name in top)
         ):
             raise BundleError(
                 "not a bundle: the folder holds none of the bundle files (manifest.json, "

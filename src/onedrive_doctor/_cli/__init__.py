@@ -38,7 +38,10 @@ _COMMANDS = (
 
 
 def _fatal(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    print(f"onedrive-doctor: error: {message}", file=sys.stderr)
+    from ..report._console import printable
+
+    # The message may quote a bundle value or a zip member name: no escape codes reach the tty.
+    print(f"onedrive-doctor: error: {printable(message)}", file=sys.stderr)
     sys.exit(code)
 
 
@@ -345,6 +348,15 @@ def _emit(text: str, args: argparse.Namespace) -> None:
         sys.stdout.flush()
 
 
+def _ascii_only(args: argparse.Namespace) -> bool:
+    """Whether the report goes to a stdout that cannot carry the marks (-o files are UTF-8)."""
+    from ..report._console import can_encode
+
+    if args.output and args.output != "-":
+        return False
+    return not can_encode("\u2714\u2718\u2014\u2026\u2022", getattr(sys.stdout, "encoding", None))
+
+
 def _focus(report: Report, args: argparse.Namespace) -> Report:
     """``--error CODE``: keep the findings of the checks that matter for that code."""
     if not getattr(args, "error", None):
@@ -386,7 +398,7 @@ def _write_report(report: Report, args: argparse.Namespace) -> int:
     elif args.format == "html":
         _emit(render_html(report), args)
     else:
-        _emit(render_text(report, color=_use_color(args)), args)
+        _emit(render_text(report, color=_use_color(args), ascii_marks=_ascii_only(args)), args)
     return report.exit_code
 
 
@@ -595,6 +607,12 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         and arguments[0] not in ("-h", "--help", "--version")
     ):
         arguments.insert(0, "diagnose")
+    # A character the output encoding lacks (cp1252 on a redirected Windows stdout) is written
+    # as an escape instead of ending the run with a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(arguments)
     handlers = {
         "diagnose": _cmd_diagnose,

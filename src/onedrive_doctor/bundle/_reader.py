@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -16,6 +18,37 @@ __all__ = ["MAX_FILE_BYTES", "Bundle", "open_bundle"]
 MAX_FILE_BYTES = 32 * 1024 * 1024
 _MAX_FILES = 2000
 MAX_BUNDLE_BYTES = 256 * 1024 * 1024
+# A bundle is a flat folder with registry/ beside it; a deeper or wider tree is not one, and is
+# not walked (issue 9 point 11: `analyze /etc` must not crawl the machine).
+_MAX_DEPTH = 4
+_MAX_ENTRIES = 4 * _MAX_FILES
+# The names spec/bundle.md gives a bundle's files: a non-empty folder with none of them at its
+# top is not a bundle.
+_BUNDLE_NAMES = frozenset(
+    {
+        "manifest.json",
+        "probes.json",
+        "onedrive.json",
+        "replay.json",
+        "dsregcmd.txt",
+        "hotfixes.txt",
+        "cipher-suites.txt",
+        "ecc-curves.txt",
+        "nltest.txt",
+        "root-store.txt",
+        "appx-broker.txt",
+        "unavailable.txt",
+        "events-schannel.xml",
+        "events-aad.xml",
+        "registry",
+    }
+)
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 @dataclass(frozen=True)
@@ -45,10 +78,22 @@ class Bundle:
 def open_bundle(path: str | Path) -> Bundle:
     """Read every file of the bundle at ``path`` (folder or .zip); raises ``BundleError``."""
     target = Path(path)
-    if not target.exists():
-        raise BundleError("no such file or directory", source=str(target))
-    if target.is_dir():
+    try:
+        # stat, not open: opening a FIFO blocks until a writer comes, and zipfile.is_zipfile
+        # reads /dev/zero to the end (23 GiB, issue 11 point 7).
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        raise BundleError("no such file or directory", source=str(target)) from None
+    except OSError as exc:
+        raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(target)) from exc
+    if stat.S_ISDIR(mode):
         return Bundle(str(target), _read_folder(target))
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        raise BundleError(
+            f"not a bundle: this is {kind}; a bundle is a folder or a .zip file",
+            source=str(target),
+        )
     if zipfile.is_zipfile(target):
         return Bundle(str(target), _read_zip(target))
     raise BundleError(
@@ -59,21 +104,59 @@ def open_bundle(path: str | Path) -> Bundle:
 def _read_folder(root: Path) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     try:
+        with os.scandir(root) as scan:
+            top = {entry.name.lower() for entry in scan}
+        if (
+            top
+            and top.isdisjoint(_BUNDLE_NAMES)
+            and not any(name.startswith("events-") and name.endswith(".xml") for name in top)
+        ):
+            raise BundleError(
+                "not a bundle: the folder holds none of the bundle files (manifest.json, "
+                "registry/, dsregcmd.txt, ... see spec/bundle.md)",
+                source=str(root),
+            )
         total = 0
-        for item in sorted(root.rglob("*")):
-            if item.is_symlink() or not item.is_file():
-                continue  # a link could point anywhere on the machine: not bundle content
+        for item in _walk(root):
             if len(files) >= _MAX_FILES:
                 raise BundleError(f"more than {_MAX_FILES} files", source=str(root))
-            if item.stat().st_size > MAX_FILE_BYTES:
+            size = item.stat().st_size
+            if size > MAX_FILE_BYTES:
                 raise BundleError(f"file larger than {MAX_FILE_BYTES} bytes", source=str(item))
-            total += item.stat().st_size
+            total += size
             if total > MAX_BUNDLE_BYTES:
                 raise BundleError(f"more than {MAX_BUNDLE_BYTES} bytes in all", source=str(root))
             files[item.relative_to(root).as_posix()] = item.read_bytes()
     except OSError as exc:
         raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(root)) from exc
     return files
+
+
+def _walk(root: Path) -> list[Path]:
+    """The regular files below ``root`` in sorted order, within the depth and entry limits.
+
+    Links are not followed (one could point anywhere on the machine), and FIFOs, devices and
+    sockets are skipped: reading them blocks or never ends.
+    """
+    found: list[Path] = []
+    seen = 0
+    pending: list[tuple[Path, int]] = [(root, 0)]
+    while pending:
+        folder, depth = pending.pop()
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+        seen += len(entries)
+        if seen > _MAX_ENTRIES:
+            raise BundleError(f"more than {_MAX_ENTRIES} files and folders", source=str(root))
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 < _MAX_DEPTH:
+                    pending.append((Path(entry.path), depth + 1))
+            elif entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return sorted(found)
 
 
 def _read_zip(archive: Path) -> dict[str, bytes]:

@@ -199,10 +199,7 @@ _MARKER_KEYS = frozenset(
 )
 
 _BORDER_RE = re.compile(r"^\s*\+-{8,}\+?\s*$")
-_PIPE_HEADER_RE = re.compile(r"^\s*\|\s*(?P<name>[^|]*?[A-Za-z][^|]*?)\s*\|?\s*$")
-# The key ends at the first colon followed by a blank (or the end), or preceded by one. A colon
-# inside a word ("C:\Users", "https://", "15:51:42") never ends it.
-_SEPARATOR_RE = re.compile(r"^(?P<key>[^:]*?)(?:\s+:|\s*:(?=\s|$))(?P<value>.*)$")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _KEY_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(?: [A-Za-z0-9_\-]+){0,5}$")
 _PROMPT_RE = re.compile(r"^\s*(?:PS )?[A-Za-z]:\\[^>]*>")
 _FOOTER_RE = re.compile(r"For more information, please visit", re.IGNORECASE)
@@ -615,28 +612,54 @@ def _clean_value(raw: str) -> str:
     return value
 
 
+def _pipe_header(line: str) -> str | None:
+    """The name in a ``| Device State |`` header line (closing bar optional), or None.
+
+    String operations, not a regex: the lazy-group regex this replaces backtracked cubically on
+    a long line of blanks between bars (39 KiB: 103 s, issue 11 point 5).
+    """
+    body = line.strip()
+    if not body.startswith("|"):
+        return None
+    body = body[1:]
+    if body.endswith("|"):
+        body = body[:-1]
+    name = body.strip()
+    if "|" in name or _ASCII_LETTERS.isdisjoint(name):
+        return None
+    return name
+
+
 def _header_name(line: str) -> str | None:
-    match = _PIPE_HEADER_RE.match(line)
-    candidate = match.group("name") if match else line.strip()
+    name = _pipe_header(line)
+    candidate = name if name is not None else line.strip()
     known = _SECTION_BY_LOWER.get(normalize_key(candidate))
     if known is not None:
         return known
     if _WORK_ACCOUNT_RE.match(candidate):
         return " ".join(candidate.split())
     # An unknown ``| Name |`` header is kept by name; a bare unknown line is just text.
-    return candidate if match else None
+    return candidate if name is not None else None
 
 
 def _split_key(line: str) -> tuple[str, str, bool] | None:
-    """(key, raw value, whether a blank precedes the colon) of a ``Key : Value`` line."""
-    match = _SEPARATOR_RE.match(line)
-    if not match:
+    r"""(key, raw value, whether a blank precedes the colon) of a ``Key : Value`` line.
+
+    The key ends at the first colon when a blank precedes or follows it (or it ends the line);
+    a line whose first colon sits inside a word ("C:\Users", "https://", "15:51:42") is no
+    key line. Found with ``str.find``: the regex this replaces was quadratic on long blank runs.
+    """
+    colon = line.find(":")
+    if colon < 0:
         return None
-    key = " ".join(match.group("key").split())
+    key_end = len(line[:colon].rstrip())
+    after = line[colon + 1 : colon + 2]
+    if key_end == colon and after and not after.isspace():
+        return None
+    key = " ".join(line[:key_end].split())
     if not _KEY_RE.match(key):
         return None
-    colon = match.start("value") - 1
-    return key, match.group("value"), colon > 0 and line[colon - 1].isspace()
+    return key, line[colon + 1 :], colon > 0 and line[colon - 1].isspace()
 
 
 def _indent(line: str) -> int:

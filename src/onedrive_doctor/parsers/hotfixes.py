@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InputError
+from ._lines import is_dash_line
 
 __all__ = ["HOTFIXES_FILE", "HotfixParseError", "parse_hotfixes"]
 
@@ -28,7 +29,6 @@ HOTFIXES_FILE = "hotfixes.txt"
 _ID = re.compile(r"(?:KB|Q)(?P<number>[0-9]{4,8})", re.IGNORECASE | re.ASCII)
 # wmic shows "File 1" for old updates without an ID; systeminfo numbers other lists the same way.
 _NO_ID = re.compile(r"File [0-9]+", re.IGNORECASE)
-_DASHES = re.compile(r"[\s-]*-[\s-]*")
 _SYSTEMINFO_ITEM = re.compile(r"\s+\[[0-9]+\]:\s*(?P<value>.*)")
 _SYSTEMINFO_HOTFIX = re.compile(r"\S[^:]*:\s+(?P<count>[0-9]+|N/A)\b.*", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"\s*HotFixID\s*:\s*(?P<value>.*)", re.IGNORECASE)
@@ -73,7 +73,7 @@ def _id(value: str, lineno: int, source: str) -> str:
 def _table(numbered: list[tuple[int, str]], source: str) -> frozenset[str]:
     header_line, header = numbered[0]
     rows = numbered[1:]
-    if rows and _DASHES.fullmatch(rows[0][1]):
+    if rows and is_dash_line(rows[0][1]):
         start, end = _dash_column(header, rows[0][1], header_line, source)
         rows = rows[1:]
     else:

@@ -29,18 +29,23 @@ __all__ = ["NltestParseError", "NltestResult", "parse_nltest"]
 # "Getting DC name failed: Status = 1355 0x54b ERROR_NO_SUCH_DOMAIN" (nltest's own wording).
 # A line may sit in a quote or a list when pasted ("  - `Getting DC name failed: ...`"), but
 # prose that merely mentions the error is not a result.
-_LEAD = r"^[\s>*`-]*"
+# The lead is skipped by ``_after_lead`` (a loop), not matched by a regex: "[\s>*`-]*" followed
+# by "[A-Za-z ]*" backtracks quadratically over a run of blanks (issue 11 point 5), so these
+# patterns are matched at the position after it.
+_LEAD_MARKS = frozenset(">*`-")
 _FAILED_RE = re.compile(
-    _LEAD + r"[A-Za-z ]*failed:\s*Status\s*=\s*(?P<code>\d+)\s+(?P<hex>0x[0-9a-f]+)"
+    r"[A-Za-z ]*failed:\s*Status\s*=\s*(?P<code>\d+)\s+(?P<hex>0x[0-9a-f]+)"
     r"(?:\s+(?P<name>[A-Z][A-Z0-9_]+))?",
     re.IGNORECASE | re.ASCII,
 )
 # "DsGetDcName function Failed with ERROR_NO_SUCH_DOMAIN" (the same doc's wording of the API).
 _FAILED_WITH_RE = re.compile(
-    _LEAD + r"DsGetDcName function failed with\s+(?P<name>ERROR_[A-Z0-9_]+)", re.IGNORECASE
+    r"DsGetDcName function failed with\s+(?P<name>ERROR_[A-Z0-9_]+)", re.IGNORECASE
 )
 _SUCCESS_RE = re.compile(r"The command completed successfully", re.IGNORECASE)
-_FIELD_RE = re.compile(r"^\s*(?P<key>[A-Za-z][A-Za-z ]{0,20}?)\s*:\s?(?P<value>.*?)\s*$")
+# "  Dom Name: contoso.com": the value is the rest of the line after one optional blank, trailing
+# blanks dropped (by str.rstrip: a lazy ".*?\s*$" was quadratic on blank runs inside a value).
+_FIELD_RE = re.compile(r"\s*(?P<key>[A-Za-z][A-Za-z ]{0,20}?)\s*:")
 _COMMAND_RE = re.compile(r"/dsgetdc:\s*(?P<domain>[^\s/`'\"]+)", re.IGNORECASE)
 
 # Win32 error names nltest prints for DsGetDcName failures (winerror.h), for the report when a
@@ -108,8 +113,9 @@ def parse_nltest(text: str, source: str = "nltest.txt") -> NltestResult:
             command_domain = command.group("domain")
             fields = {}
             continue
-        failed = _FAILED_RE.match(line)
-        failed_with = None if failed else _FAILED_WITH_RE.match(line)
+        lead = _after_lead(line)
+        failed = _FAILED_RE.match(line, lead)
+        failed_with = None if failed else _FAILED_WITH_RE.match(line, lead)
         if failed or failed_with:
             code = int(failed.group("code")) if failed else None
             name = failed.group("name") if failed else None
@@ -144,7 +150,9 @@ def parse_nltest(text: str, source: str = "nltest.txt") -> NltestResult:
         match = _FIELD_RE.match(line)
         if match:
             key = " ".join(match.group("key").lower().split())
-            fields.setdefault(key, match.group("value"))
+            rest = line[match.end() :]
+            value = (rest[1:] if rest[:1].isspace() else rest).rstrip()
+            fields.setdefault(key, value)
     if result is None:
         raise NltestParseError(
             "not nltest /dsgetdc output (no domain controller listed and no "
@@ -152,3 +160,11 @@ def parse_nltest(text: str, source: str = "nltest.txt") -> NltestResult:
             source,
         )
     return result
+
+
+def _after_lead(line: str) -> int:
+    """Where the text starts after the blanks and quote / list marks of a pasted line."""
+    index = 0
+    while index < len(line) and (line[index].isspace() or line[index] in _LEAD_MARKS):
+        index += 1
+    return index

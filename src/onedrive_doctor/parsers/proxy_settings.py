@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ..registry.regfile import Registry, RegType
+from ._lines import glob_match
 from .winhttp_settings import (
     ConnectionSettings,
     ConnectionSettingsError,
@@ -112,7 +113,7 @@ class ProxySetting:
                     return True
                 continue
             pattern = _PORT_SUFFIX.sub("", _strip_scheme(entry))
-            if pattern and re.fullmatch(".*".join(map(re.escape, pattern.split("*"))), host):
+            if pattern and glob_match(pattern, host):
                 return True
         return False
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from ..tls import NamedGroup
 from ..tls.suites import SUITES, by_name
+from ._lines import is_dash_line
 
 __all__ = [
     "CIPHER_SUITES_FILE",
@@ -43,7 +44,6 @@ ECC_CURVES_FILE = "ecc-curves.txt"
 _SUITE_NAME = re.compile(r"(?:TLS|SSL)_[A-Z0-9_]+", re.IGNORECASE | re.ASCII)
 _TRUNCATED = re.compile(r"(?P<prefix>(?:TLS|SSL)_[A-Z0-9_]*)(?:\.\.\.|\u2026)", re.IGNORECASE)
 _CURVE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
-_DASHES = re.compile(r"[\s-]*-[\s-]*")
 _COLUMN_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9]*", re.ASCII)
 _LIST_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9]*)\s*:(?:\s(?P<value>.*))?", re.ASCII)
 
@@ -157,7 +157,7 @@ def _suites_plain(filled: list[tuple[int, str]], source: str) -> list[_Entry]:
 def _suites_from_table(filled: list[tuple[int, str]], source: str) -> list[_Entry]:
     header_line, header = filled[0]
     rows = filled[1:]
-    if not rows or not _DASHES.fullmatch(rows[0][1]):
+    if not rows or not is_dash_line(rows[0][1]):
         if len(header.split()) > 1:
             raise CmdletParseError(
                 f"a table header without its dashes line: {header.strip()[:60]!r}",
@@ -258,11 +258,7 @@ def parse_ecc_curves(text: str, source: str = ECC_CURVES_FILE) -> CurveList:
     Raises ``CmdletParseError`` for an empty file or a line that is not a curve name.
     """
     filled = [(i, line) for i, line in _lines(text, source) if line.strip()]
-    if (
-        len(filled) > 1
-        and filled[0][1].strip().lower() == "name"
-        and _DASHES.fullmatch(filled[1][1])
-    ):
+    if len(filled) > 1 and filled[0][1].strip().lower() == "name" and is_dash_line(filled[1][1]):
         filled = filled[2:]
     curves: dict[str, None] = {}
     unknown: dict[str, None] = {}

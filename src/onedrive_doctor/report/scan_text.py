@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._console import console_text, text_console
+from ._console import clean, console_text, text_console
 
 __all__ = ["render_scan"]
 
 
 def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -> str:
     """Render the scan JSON (spec/cli.md) as text."""
-    from rich.markup import escape
     from rich.table import Table
 
     console, buffer = text_console(color, width)
@@ -22,7 +21,7 @@ def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -
     if target.get("proxy"):
         where += f" through proxy {target['proxy']}"
     sni = target.get("sni") or "none (IP address)"
-    console.print(f"[bold]TLS scan of {escape(where)}[/]  SNI: {escape(str(sni))}")
+    console.print(f"[bold]TLS scan of {clean(where)}[/]  SNI: {clean(str(sni))}")
     table = Table(show_lines=False, box=None, pad_edge=False)
     table.add_column("Protocol", style="bold")
     table.add_column("Accepted")
@@ -36,29 +35,32 @@ def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -
         if entry.get("skipped"):
             verdict = "[dim]not tested[/]"
         order = {True: "server", False: "client", None: ""}[entry.get("server_order")]
-        suites = "\n".join(f"{s['name']} ({s['code']})" for s in entry["cipher_suites"])
+        suites = "\n".join(
+            f"{clean(s['name'])} ({clean(s['code'])})" for s in entry["cipher_suites"]
+        )
         notes = entry.get("notes")
         if notes:
-            suites = (suites + "\n" if suites else "") + "[dim]" + escape("; ".join(notes)) + "[/]"
-        table.add_row(label, verdict, order, suites)
+            suites = (suites + "\n" if suites else "") + "[dim]" + clean("; ".join(notes)) + "[/]"
+        table.add_row(clean(label), verdict, order, suites)
     console.print(table)
     for label, groups in result.get("groups", {}).items():
-        console.print(f"Groups ({label}, server's order): {', '.join(groups) or 'none found'}")
+        shown = clean(", ".join(groups)) or "none found"
+        console.print(f"Groups ({clean(label)}, server's order): {shown}")
     chain = result.get("certificate_chain", [])
     if chain:
         console.print("Certificate chain:")
         for index, cert in enumerate(chain):
             if "error" in cert:
-                console.print(f"  {index}. {escape(cert['error'])}")
+                console.print(f"  {index}. {clean(cert['error'])}")
                 continue
-            console.print(f"  {index}. {escape(cert['subject'])}")
+            console.print(f"  {index}. {clean(cert['subject'])}")
             console.print(
-                f"     issued by {escape(cert['issuer'])}; valid until "
-                f"{cert['not_after'][:10]}; {escape(cert.get('key', ''))}"
+                f"     issued by {clean(cert['issuer'])}; valid until "
+                f"{clean(cert['not_after'][:10])}; {clean(cert.get('key', ''))}"
             )
     policy = result.get("afd_policy")
     console.print(
-        f"Azure Front Door policy: [bold]{policy}[/]"
+        f"Azure Front Door policy: [bold]{clean(policy)}[/]"
         if policy
         else "Azure Front Door policy: none of the documented generations matches"
     )

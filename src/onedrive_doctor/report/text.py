@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .._version import __version__
 from ..model import Finding, Severity, Status
-from ._console import console_text, text_console
+from ._console import clean, console_text, text_console
 from ._report import Report
 
 if TYPE_CHECKING:
@@ -21,43 +21,58 @@ _MARK = {
     Status.UNKNOWN: ("[yellow]?[/]", "could not be checked"),
     Status.NOT_APPLICABLE: ("[dim]-[/]", "does not apply"),
 }
+# For an output that cannot carry the marks (a cp1252 console or redirection on Windows, an
+# ASCII locale): same width-ish words, and ASCII for the report's own typography.
+_ASCII_MARK = {
+    Status.PASS: "[green][ OK ][/]",
+    Status.FAIL: "[red][FAIL][/]",
+    Status.UNKNOWN: "[yellow][ ? ][/]",
+    Status.NOT_APPLICABLE: "[dim][ - ][/]",
+}
+_ASCII_TYPOGRAPHY = str.maketrans({"—": "-", "…": "...", "•": "*", "✔": "[ OK ]", "✘": "[FAIL]"})
 _SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render_text(report: Report, color: bool = False, width: int = 100) -> str:
-    """The report for a person; ``color`` adds ANSI colours."""
-    from rich.markup import escape
+def render_text(
+    report: Report, color: bool = False, width: int = 100, ascii_marks: bool = False
+) -> str:
+    """The report for a person; ``color`` adds ANSI colours.
 
+    ``ascii_marks`` writes ``[FAIL]`` / ``[ OK ]`` / ``[ ? ]`` / ``[ - ]`` instead of the
+    Unicode marks, for an output whose encoding cannot carry them (issue 11 point 10).
+    """
     console, buffer = text_console(color, width)
     _say(
         console,
         f"[bold]onedrive-doctor {__version__}[/] — why OneDrive says 0x8004de40 "
         "(can't connect to the cloud)",
     )
-    _say(console, f"[dim]Evidence: {escape(_describe_origin(report))}[/]")
+    _say(console, f"[dim]Evidence: {clean(_describe_origin(report))}[/]")
     if report.note:
-        _say(console, f"[bold]{escape(report.note)}[/]")
+        _say(console, f"[bold]{clean(report.note)}[/]")
     console.print()
     for summary in report.steps():
         mark, word = _MARK[summary.status]
-        _say(console, f"{mark} [bold]{escape(summary.step.label)}[/]: {word}")
+        if ascii_marks:
+            mark = _ASCII_MARK[summary.status]
+        _say(console, f"{mark} [bold]{clean(summary.step.label)}[/]: {word}")
         for finding in summary.failing:
             style = _SEVERITY_STYLE[finding.severity or Severity.INFO]
             _say(
                 console,
-                f"[{style}]{finding.id}[/] {escape(finding.name)}: "
-                f"{escape(_headline(finding.message))}",
+                f"[{style}]{finding.id}[/] {clean(finding.name)}: "
+                f"{clean(_headline(finding.message))}",
                 indent=4,
             )
         if summary.status is Status.NOT_APPLICABLE and summary.findings:
             # Say why the article's step does not apply (e.g. the join steps on a home PC).
-            _say(console, f"[dim]{escape(summary.findings[0].message)}[/]", indent=4)
+            _say(console, f"[dim]{clean(summary.findings[0].message)}[/]", indent=4)
         unknown = [f for f in summary.findings if f.status is Status.UNKNOWN]
         if unknown and summary.status is not Status.FAIL:
             reasons = sorted({f.message for f in unknown})
             more = f" (+{len(reasons) - 1} other reasons)" if len(reasons) > 1 else ""
             ids = ", ".join(f.id for f in unknown)
-            _say(console, f"[dim]{ids}: {escape(reasons[0])}{more}[/]", indent=4)
+            _say(console, f"[dim]{ids}: {clean(reasons[0])}{more}[/]", indent=4)
     fails = [f for s in report.steps() for f in s.failing]
     if fails:
         console.print()
@@ -72,7 +87,8 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
         f"{counts['unknown']} unknown, {counts['not_applicable']} not applicable. "
         "Details of a check: onedrive-doctor checks ID[/]",
     )
-    return console_text(buffer)
+    text = console_text(buffer)
+    return text.translate(_ASCII_TYPOGRAPHY) if ascii_marks else text
 
 
 def _say(console: Console, markup: str, indent: int = 0) -> None:
@@ -85,15 +101,14 @@ def _say(console: Console, markup: str, indent: int = 0) -> None:
 
 
 def _print_fix(console: Console, number: int, finding: Finding) -> None:
-    from rich.markup import escape
 
     severity = finding.severity or Severity.INFO
     _say(
         console,
-        f"{number}. [{_SEVERITY_STYLE[severity]}]{finding.id} {escape(finding.name)}"
+        f"{number}. [{_SEVERITY_STYLE[severity]}]{finding.id} {clean(finding.name)}"
         f"[/] ({severity.value})",
     )
-    _say(console, escape(finding.message), indent=3)
+    _say(console, clean(finding.message), indent=3)
     if finding.fix is None:
         return
     fix = finding.fix
@@ -103,9 +118,9 @@ def _print_fix(console: Console, number: int, finding: Finding) -> None:
         if flag
     ]
     extra = f" — needs {' and '.join(needs)}" if needs else ""
-    _say(console, f"[bold]Fix:[/] {escape(fix.title)} [dim]({fix.safety}{extra})[/]", indent=3)
+    _say(console, f"[bold]Fix:[/] {clean(fix.title)} [dim]({fix.safety}{extra})[/]", indent=3)
     for step in fix.steps:
-        _say(console, f"• {escape(step)}", indent=5)
+        _say(console, f"• {clean(step)}", indent=5)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-Z])")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bundle import BundleWriter
-from .plan import COMMANDS, REGISTRY_KEYS
+from .plan import COMMANDS, REGISTRY_KEYS, strip_export
 
 if TYPE_CHECKING:
     from ..registry.regfile import Registry
@@ -50,7 +50,8 @@ def collect_windows(
             except (OSError, subprocess.TimeoutExpired):
                 continue
             if done.returncode == 0 and out.is_file():
-                data = out.read_bytes()
+                # Only allow-listed values of private keys leave the PC (plan.VALUE_ALLOWLIST).
+                data = strip_export(out.read_bytes())
                 writer.write(f"registry/{name}.reg", data)
                 files.append((f"registry/{name}.reg", data))
     _run_commands(writer, timeout, deadline)

@@ -296,3 +296,20 @@ def test_cmd_under_wine_leaks_no_value_outside_the_allow_list(
         "CurrentBuildNumber",
     }
     assert registry.subkeys(CURRENT_VERSION) == []
+
+
+def test_guarded_command_exits_3_when_its_program_is_missing() -> None:
+    from onedrive_doctor.collect.plan import COMMANDS, UNAVAILABLE_EXIT
+
+    suites = next(c for c in COMMANDS if c.file == "cipher-suites.txt")
+    assert UNAVAILABLE_EXIT == 3
+    assert suites.guarded() == (
+        "if (-not (Get-Command Get-TlsCipherSuite -ErrorAction SilentlyContinue)) { exit 3 }; "
+        "Get-TlsCipherSuite | Format-Table Name -AutoSize | Out-String -Width 300"
+    )
+    assert (
+        "Get-CimInstance Win32"
+        not in Path(
+            Path(__file__).parents[1] / "src/onedrive_doctor/collect/windows.py"
+        ).read_text()
+    )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 __all__ = [
     "COMMANDS",
     "REGISTRY_KEYS",
+    "UNAVAILABLE_EXIT",
     "VALUE_ALLOWLIST",
     "Command",
     "allowed_values",
@@ -155,6 +156,18 @@ class Command:
     needs_domain: bool = False
     program: str = ""
     keep_on_error: bool = False
+
+    def guarded(self, domain: str | None = None) -> str:
+        """The PowerShell form, exiting with ``UNAVAILABLE_EXIT`` when ``program`` is missing."""
+        script = self.powershell.format(domain=domain)
+        return (
+            f"if (-not (Get-Command {self.program} -ErrorAction SilentlyContinue)) "
+            f"{{ exit {UNAVAILABLE_EXIT} }}; {script}"
+        )
+
+
+#: The exit code of a guarded command whose program does not exist on this Windows.
+UNAVAILABLE_EXIT = 3
 
 
 COMMANDS: tuple[Command, ...] = (

@@ -111,10 +111,7 @@ def render_cmd() -> str:
                 lines.append(f"if defined HAVE {run}")
                 lines.append(f'if defined HAVE call :keep "{command.file}" {mode}')
             continue
-        script = (
-            f"if (-not (Get-Command {command.program} -ErrorAction SilentlyContinue)) "
-            f"{{ exit 3 }}; {command.powershell}"
-        ).replace('"', '\\"')
+        script = command.guarded().replace('"', '\\"')
         # Without PowerShell, wmic (Windows 7 to 11 23H2) lists the same KB numbers.
         fallback = command.file == "hotfixes.txt"
         lines += [

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..bundle import BundleWriter
-from .plan import COMMANDS, REGISTRY_KEYS, strip_export
+from .plan import COMMANDS, REGISTRY_KEYS, UNAVAILABLE_EXIT, strip_export
 
 if TYPE_CHECKING:
     from ..registry.regfile import Registry
@@ -83,19 +83,36 @@ def _left(deadline: float, timeout: float) -> float | None:
 def _run_commands(writer: BundleWriter, timeout: float, deadline: float) -> None:
     left = _left(deadline, timeout)
     domain = _domain(left) if left is not None else None
+    unavailable: list[str] = []
     for command in COMMANDS:
         left = _left(deadline, timeout)
         if left is None:
-            return
+            break
         if command.needs_domain and not domain:
             continue
-        output = _powershell(command.powershell.format(domain=domain), left)
-        if output is not None:
-            writer.write(command.file, output)
+        script = command.guarded(domain)
+        try:
+            done = subprocess.run(
+                ["powershell.exe", "-NoProfile", "-NonInteractive", "-Command", script],
+                capture_output=True,
+                timeout=left,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == UNAVAILABLE_EXIT:
+            # Not on this Windows (dsregcmd before Windows 10, the TLS cmdlets before 10 / 2016):
+            # its checks say not_applicable (spec/bundle.md, unavailable.txt).
+            unavailable.append(f"{command.program} {command.file}\r\n")
+        elif done.stdout.strip() and (done.returncode == 0 or command.keep_on_error):
+            writer.write(command.file, done.stdout)
+    if unavailable:
+        writer.write("unavailable.txt", "".join(unavailable).encode("ascii"))
 
 
 def _domain(timeout: float) -> str | None:
     """The PC's AD domain, or ``None`` for a workgroup PC."""
-    script = "$cs = Get-CimInstance Win32_ComputerSystem; if ($cs.PartOfDomain) { $cs.Domain }"
+    # Get-WmiObject: Get-CimInstance needs PowerShell 3, and Windows 7 SP1 has 2.0.
+    script = "$cs = Get-WmiObject Win32_ComputerSystem; if ($cs.PartOfDomain) { $cs.Domain }"
     output = _powershell(script, timeout)
     return output.decode(errors="replace").strip() if output else None

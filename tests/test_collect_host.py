@@ -60,11 +60,12 @@ def test_diagnose_on_a_fake_windows_7_pc_fails_os001(
         "error": "the PC is not joined to a domain",
         "elapsed_s": 0.0,
     }
-    # Windows 7 has neither dsregcmd nor the TLS cmdlets: listed, and read as absent.
+    # Windows 7 has neither dsregcmd nor the TLS cmdlets: listed as COMMAND FILE (the same
+    # lines the collector scripts write), and their checks say not_applicable.
     assert bundle.files["unavailable.txt"].decode() == (
-        "dsregcmd.txt: dsregcmd /status\n"
-        "cipher-suites.txt: Get-TlsCipherSuite\n"
-        "ecc-curves.txt: Get-TlsEccCurve\n"
+        "dsregcmd dsregcmd.txt\n"
+        "Get-TlsCipherSuite cipher-suites.txt\n"
+        "Get-TlsEccCurve ecc-curves.txt\n"
     )
     assert "registry/ssl-policy.reg" not in bundle.files
 

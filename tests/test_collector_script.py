@@ -45,10 +45,16 @@ def test_cmd_script_uses_crlf_and_reg_export(cli: Any, tmp_path: Path) -> None:
     assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     text = data.decode()
     assert text.startswith("@echo off")
+    # Changed by issue 11.1: CurrentVersion is read value by value, not exported whole.
     for name, key in REGISTRY_KEYS:
-        assert f'reg export "{key}" "%OUT%\\registry\\{name}.reg" /y' in text
-    assert 'dsregcmd /status > "%OUT%\\dsregcmd.txt"' in text
-    assert "if defined DOMAIN nltest /dsgetdc:%DOMAIN%" in text
+        if name == "currentversion":
+            assert f'reg query "{key}" /v UBR' in text
+        else:
+            assert f'call :reg "{name}" "{key}"' in text
+    assert 'reg export "%~2" "%OUT%\\registry\\%~1.reg.part" /y' in text
+    # Changed by issue 9.7: output goes to a .part file, kept only when the command worked.
+    assert 'if defined HAVE dsregcmd /status > "%OUT%\\dsregcmd.txt.part" 2>nul' in text
+    assert "if defined HAVE if defined DOMAIN nltest /dsgetdc:%DOMAIN%" in text
     assert '\\manifest.json" echo {"schema_version": 1' in text
 
 
@@ -56,12 +62,13 @@ def test_ps1_script_collects_the_same_files_and_zips(cli: Any) -> None:
     result = cli("collector-script", "--ps1")
     assert result.code == 0
     text = result.out
-    assert text.count("@('") == len(REGISTRY_KEYS)
+    assert text.count("\n    @('") == len(REGISTRY_KEYS) - 1  # CurrentVersion: values only (11.1)
     for command in COMMANDS:
         assert f"'{command.file}'" in text
     assert "Get-TlsCipherSuite | Format-Table Name" in text
     assert "Compress-Archive" in text
-    assert "if ($domain) { try { nltest /dsgetdc:$domain" in text
+    assert "if ($domain) { if (-not (Get-Command nltest" in text
+    assert "Save-Output 'nltest.txt' (nltest /dsgetdc:$domain)" in text
 
 
 def test_default_is_powershell(cli: Any) -> None:

@@ -80,6 +80,8 @@ class Evidence:
     onedrive: Mapping[str, Any] | None = None
     replays: tuple[ProbeAttempt, ...] | None = None
     problems: Mapping[str, str] = field(default_factory=_empty)
+    #: file -> the command that does not exist on this Windows (``unavailable.txt``).
+    unavailable: Mapping[str, str] = field(default_factory=_empty)
 
     @property
     def host_os(self) -> str | None:
@@ -124,7 +126,9 @@ def build_evidence(bundle: Bundle) -> Evidence:
             texts[name] = decode_text(data, name)
         except InputError as exc:
             problems[name] = str(exc)
+    unavailable = _load_unavailable(bundle, texts, problems)
     return Evidence(
+        unavailable=MappingProxyType(unavailable),
         files=frozenset(bundle.files),
         manifest=MappingProxyType(manifest) if isinstance(manifest, dict) else None,
         network=network,
@@ -134,6 +138,30 @@ def build_evidence(bundle: Bundle) -> Evidence:
         replays=replays,
         problems=MappingProxyType(problems),
     )
+
+
+def _load_unavailable(
+    bundle: Bundle, texts: dict[str, str], problems: dict[str, str]
+) -> dict[str, str]:
+    """``unavailable.txt``: lines ``COMMAND FILE`` written by the collectors (spec/bundle.md).
+
+    A listed file's evidence does not exist on this Windows (``not_applicable``), unlike a
+    missing or unreadable one; a file that is present anyway wins over its line.
+    """
+    data = bundle.get("unavailable.txt")
+    if data is None:
+        return {}
+    try:
+        text = decode_text(data, "unavailable.txt")
+    except InputError as exc:
+        problems["unavailable.txt"] = str(exc)
+        return {}
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) >= 2 and words[-1] in TEXT_FILES and words[-1] not in texts:
+            found[words[-1]] = " ".join(words[:-1])
+    return found
 
 
 def _load_replays(bundle: Bundle, problems: dict[str, str]) -> tuple[ProbeAttempt, ...] | None:

@@ -150,9 +150,12 @@ def not_collected(manifest: Mapping[str, Any] | None) -> dict[str, str]:
 
 
 def unavailable_text(attempts: list[CollectionAttempt]) -> str | None:
-    """``unavailable.txt``: one line per command that does not exist on this Windows."""
+    """``unavailable.txt``: ``COMMAND FILE``, one line per command this Windows does not have.
+
+    The same lines the collector scripts write (collect/scripts.py).
+    """
     lines = [
-        f"{a.file}: {a.short_command}"
+        f"{a.short_command.split()[0] if a.short_command.split() else '?'} {a.file}"
         for a in attempts
         if a.status is CollectionStatus.NOT_AVAILABLE
     ]

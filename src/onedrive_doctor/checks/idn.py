@@ -126,6 +126,11 @@ def _dsregcmd(ev: Evidence) -> DsregcmdStatus | Outcome:
     if problem is not None:
         return Outcome.unknown(f"unreadable evidence: {problem}")
     text = ev.texts.get(_DSREGCMD)
+    if text is None and _DSREGCMD in ev.unavailable:
+        return Outcome.not_applicable(
+            f"{ev.unavailable[_DSREGCMD]} does not exist on this Windows (unavailable.txt): "
+            "device join to Entra ID is a Windows 10/11 feature"
+        )
     if text is None:
         return Outcome.unknown(f"{NO_WINDOWS_EVIDENCE} (needs {_DSREGCMD})")
     try:
@@ -183,6 +188,8 @@ def _dc_reach(ev: Evidence, status: DsregcmdStatus) -> _DcReach:
     missing = (
         f"nltest.txt is unreadable ({nltest})"
         if isinstance(nltest, str)
+        else f"{ev.unavailable[_NLTEST]} does not exist on this PC (unavailable.txt)"
+        if _NLTEST in ev.unavailable
         else "the bundle has no nltest.txt"
     )
     diagnostics = status.diagnostics

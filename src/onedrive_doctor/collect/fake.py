@@ -198,7 +198,8 @@ class FakeWindowsHost:
         if script == DOMAIN_QUERY:
             return CommandResult(CollectionStatus.OK, f"domain={self._domain()}\r\n".encode(), 0)
         for command in COMMANDS:
-            if command.powershell.format(domain=self._domain()) != script:
+            domain = self._domain()
+            if script not in (command.powershell.format(domain=domain), command.guarded(domain)):
                 continue
             forced = self._outcome(command.file)
             if forced is not None:

@@ -41,7 +41,7 @@ FAKE_HOST_ENV = "ONEDRIVE_DOCTOR_FAKE_HOST"
 
 @dataclass(frozen=True)
 class CommandResult:
-    """How one export or command went; ``output`` is what it wrote (only on ``ok``)."""
+    """How one export or command went; ``output`` is what it wrote (kept on ``failed`` too)."""
 
     status: CollectionStatus
     output: bytes = b""
@@ -247,7 +247,11 @@ def run_process(
         )
     if done.returncode != 0:
         return CommandResult(
-            CollectionStatus.FAILED, exit_code=done.returncode, error=first, elapsed_s=elapsed
+            CollectionStatus.FAILED,
+            done.stdout,
+            exit_code=done.returncode,
+            error=first,
+            elapsed_s=elapsed,
         )
     if not done.stdout.strip():
         return CommandResult(

@@ -6,9 +6,19 @@ Pure data, shared by the live collector (:mod:`onedrive_doctor.collect.windows`)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["COMMANDS", "DOMAIN_QUERY", "REGISTRY_KEYS", "Command"]
+__all__ = [
+    "COMMANDS",
+    "DOMAIN_QUERY",
+    "REGISTRY_KEYS",
+    "UNAVAILABLE_EXIT",
+    "VALUE_ALLOWLIST",
+    "Command",
+    "allowed_values",
+    "strip_export",
+]
 
 # (bundle file name, key) for every key of spec/bundle.md.
 REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
@@ -47,43 +57,149 @@ REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Keys whose values are private beyond what the checks need: only these named values are
+# collected, and none of the key's subkeys. CurrentVersion's subkeys hold Winlogon's
+# DefaultPassword (auto-logon, in clear: "Turn on automatic logon in Windows", Microsoft Learn,
+# troubleshoot/windows-server/user-profiles-and-logon/turn-on-automatic-logon), DefaultUserName
+# and ProfileList's user paths; the key itself RegisteredOwner. The names are the ones
+# windows/os_version.py reads ("Windows version numbers", spec/bundle.md).
+VALUE_ALLOWLIST: dict[str, tuple[str, ...]] = {
+    r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion": (
+        "ProductName",
+        "CurrentBuild",
+        "CurrentBuildNumber",
+        "UBR",
+        "DisplayVersion",
+        "ReleaseId",
+        "InstallationType",
+        "EditionID",
+    ),
+}
+
+_HIVES = {"HKLM": "HKEY_LOCAL_MACHINE", "HKCU": "HKEY_CURRENT_USER"}
+
+
+def _long(key: str) -> str:
+    hive, _, rest = key.partition("\\")
+    return f"{_HIVES.get(hive.upper(), hive)}\\{rest}".upper()
+
+
+def allowed_values(key: str) -> tuple[str, ...] | None:
+    """The value names collected from ``key``; ``None`` when the whole subtree is collected."""
+    folded = _long(key)
+    for name, values in VALUE_ALLOWLIST.items():
+        if _long(name) == folded:
+            return values
+    return None
+
+
+_VALUE_NAME = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*=|^(@)\s*=')
+
+
+def strip_export(data: bytes) -> bytes:
+    """A ``reg export`` file with only allow-listed values under allow-listed keys.
+
+    Under an allow-listed key its subkeys and every value not on the list are dropped; other
+    keys are kept whole. The encoding (UTF-16LE with BOM, as reg.exe writes, or UTF-8) and the
+    line ends are kept, so the result reads like the original export.
+    """
+    if data.startswith(b"\xff\xfe"):
+        codec, bom = "utf-16-le", b"\xff\xfe"
+    elif data.startswith(b"\xef\xbb\xbf"):
+        codec, bom = "utf-8", b"\xef\xbb\xbf"
+    else:
+        codec, bom = "utf-8", b""
+    text = data[len(bom) :].decode(codec, errors="surrogatepass")
+    limited = [(_long(key), {v.upper() for v in names}) for key, names in VALUE_ALLOWLIST.items()]
+    keep_key, names = True, None  # the header and blank lines before the first key stay
+    dropping_value = False
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if dropping_value:  # a continuation line of a dropped value
+            dropping_value = body.endswith("\\")
+            continue
+        if body.startswith("[") and body.rstrip().endswith("]"):
+            key = body.strip()[1:-1].lstrip("-").upper()
+            names = None
+            keep_key = True
+            for root, allowed in limited:
+                if key == root:
+                    names = allowed
+                elif key.startswith(root + "\\"):
+                    keep_key = False
+        elif keep_key and names is not None and body.strip():
+            match = _VALUE_NAME.match(body.lstrip())
+            name = (match.group(1) or match.group(2)) if match else None
+            if name is None or name.replace('\\"', '"').replace("\\\\", "\\").upper() not in names:
+                dropping_value = body.endswith("\\")
+                continue
+        if keep_key:
+            out.append(line)
+    return bom + "".join(out).encode(codec, errors="surrogatepass")
+
+
 @dataclass(frozen=True)
 class Command:
     """One command whose output becomes a bundle file.
 
     ``powershell`` is the PowerShell form (used by the live collector and the .ps1 script);
     ``cmd`` the cmd.exe form, or ``None`` when only PowerShell can do it. ``needs_domain``: run
-    only on a domain-joined PC, with ``{domain}`` replaced by the PC's domain.
+    only on a domain-joined PC, with ``{domain}`` replaced by the PC's domain. ``program`` is
+    the executable or cmdlet that must exist (else the collectors list it in unavailable.txt);
+    ``keep_on_error``: the output is evidence even when the command exits nonzero (nltest's
+    "no domain controller" answer).
     """
 
     file: str
     powershell: str
     cmd: str | None = None
     needs_domain: bool = False
+    program: str = ""
+    keep_on_error: bool = False
+
+    def guarded(self, domain: str | None = None) -> str:
+        """The PowerShell form, exiting with ``UNAVAILABLE_EXIT`` when ``program`` is missing."""
+        script = self.powershell.format(domain=domain)
+        return (
+            f"if (-not (Get-Command {self.program} -ErrorAction SilentlyContinue)) "
+            f"{{ exit {UNAVAILABLE_EXIT} }}; {script}"
+        )
+
+
+#: The exit code of a guarded command whose program does not exist on this Windows.
+UNAVAILABLE_EXIT = 3
 
 
 COMMANDS: tuple[Command, ...] = (
     # Run un-elevated in the user's session: the PRT / SSO state is per user (dsregcmd doc).
-    Command("dsregcmd.txt", "dsregcmd /status", "dsregcmd /status"),
+    Command("dsregcmd.txt", "dsregcmd /status", "dsregcmd /status", program="dsregcmd"),
     # wmic is gone from Windows 11 24H2 by default; Get-HotFix works from Windows 7 SP1 on.
     Command(
         "hotfixes.txt",
         "Get-HotFix | Select-Object HotFixID | Format-Table -AutoSize | Out-String -Width 200",
+        program="Get-HotFix",
     ),
     # The TLS cmdlets exist from Windows 10 / Server 2016 on; elsewhere the file is left out.
     Command(
         "cipher-suites.txt",
         "Get-TlsCipherSuite | Format-Table Name -AutoSize | Out-String -Width 300",
+        program="Get-TlsCipherSuite",
     ),
-    Command("ecc-curves.txt", "Get-TlsEccCurve | Out-String -Width 200"),
+    Command("ecc-curves.txt", "Get-TlsEccCurve | Out-String -Width 200", program="Get-TlsEccCurve"),
     Command(
-        "nltest.txt", "nltest /dsgetdc:{domain}", "nltest /dsgetdc:{domain}", needs_domain=True
+        "nltest.txt",
+        "nltest /dsgetdc:{domain}",
+        "nltest /dsgetdc:{domain}",
+        needs_domain=True,
+        program="nltest",
+        keep_on_error=True,
     ),
 )
 
 # The PC's AD domain, which nltest needs: "domain=NAME", or "domain=" on a workgroup PC (never
 # an empty output, so a query that printed nothing is told from a PC without a domain).
 DOMAIN_QUERY = (
-    "$cs = Get-CimInstance Win32_ComputerSystem; "
+    "$cs = Get-WmiObject Win32_ComputerSystem; "  # PowerShell 2.0 has no Get-CimInstance
     "'domain=' + $(if ($cs.PartOfDomain) { $cs.Domain } else { '' })"
 )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..bundle import BundleWriter, CollectionAttempt, CollectionStatus
 from .hosts import CommandResult, Host, HostFiles, LocalFiles, run_process
-from .plan import COMMANDS, DOMAIN_QUERY, REGISTRY_KEYS
+from .plan import COMMANDS, DOMAIN_QUERY, REGISTRY_KEYS, UNAVAILABLE_EXIT, strip_export
 
 if TYPE_CHECKING:
     from ..registry.regfile import Registry
@@ -57,8 +57,10 @@ def collect_windows(
         result = host.export_key(key, left)
         writer.record(result.attempt(file, command))
         if result.ok:
-            writer.write(file, result.output)
-            files.append((file, result.output))
+            # Only allow-listed values of private keys leave the PC (plan.VALUE_ALLOWLIST).
+            data = strip_export(result.output)
+            writer.write(file, data)
+            files.append((file, data))
     _run_commands(writer, host, timeout, budget, deadline)
     try:
         return Registry.from_files(files) if files else None
@@ -99,7 +101,21 @@ def _run_commands(
                 writer.record(skipped)
                 continue
         name = _domain_name(domain) if domain is not None else ""
-        result = host.run_powershell(command.powershell.format(domain=name), left)
+        result = host.run_powershell(command.guarded(name), left)
+        if result.exit_code == UNAVAILABLE_EXIT and not result.ok:
+            # Not on this Windows (dsregcmd before Windows 10, the TLS cmdlets before 10 / 2016):
+            # its checks say not_applicable (spec/bundle.md, unavailable.txt).
+            result = CommandResult(
+                CollectionStatus.NOT_AVAILABLE,
+                exit_code=UNAVAILABLE_EXIT,
+                error=f"{command.program} does not exist on this Windows",
+                elapsed_s=result.elapsed_s,
+            )
+        elif command.keep_on_error and result.output.strip():
+            # nltest's "ERROR_NO_SUCH_DOMAIN" exits nonzero, and that answer is the evidence.
+            result = CommandResult(
+                CollectionStatus.OK, result.output, result.exit_code, None, result.elapsed_s
+            )
         writer.record(result.attempt(command.file, shown))
         if result.ok:
             writer.write(command.file, result.output)

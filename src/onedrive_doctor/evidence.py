@@ -20,7 +20,7 @@ from .registry.regfile import Registry
 
 __all__ = ["TEXT_FILES", "Evidence", "NetworkEvidence", "build_evidence"]
 
-# The plain-text command outputs of spec/bundle.md, parsed by the checks that need them.
+# The plain-text command outputs of docs/spec/bundle.md, parsed by the checks that need them.
 TEXT_FILES = ("dsregcmd.txt", "hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt", "nltest.txt")
 
 

@@ -43,7 +43,8 @@ def open_bundle(path: str | Path) -> Bundle:
     if zipfile.is_zipfile(target):
         return Bundle(str(target), _read_zip(target))
     raise BundleError(
-        "not a bundle: expected a folder or a .zip of one (see spec/bundle.md)", source=str(target)
+        "not a bundle: expected a folder or a .zip of one (see docs/spec/bundle.md)",
+        source=str(target),
     )
 
 

@@ -1,4 +1,4 @@
-"""``collect``: gather this PC's evidence into a bundle folder (spec/bundle.md).
+"""``collect``: gather this PC's evidence into a bundle folder (docs/spec/bundle.md).
 
 On Windows the registry keys are exported first (the proxies they name are what the network
 probes then use); everywhere the network probes run unless switched off.

@@ -1,4 +1,4 @@
-"""What a bundle collects on a Windows PC: the registry keys and commands of spec/bundle.md.
+"""What a bundle collects on a Windows PC: the registry keys and commands of docs/spec/bundle.md.
 
 Pure data, shared by the live collector (:mod:`onedrive_doctor.collect.windows`) and the scripts
 `collector-script` prints for PCs without Python, so both write the same files.
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 __all__ = ["COMMANDS", "REGISTRY_KEYS", "Command"]
 
-# (bundle file name, key) for every key of spec/bundle.md.
+# (bundle file name, key) for every key of docs/spec/bundle.md.
 REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
     ("currentversion", r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"),
     ("schannel", r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"),

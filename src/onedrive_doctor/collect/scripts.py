@@ -1,8 +1,9 @@
 """``collector-script``: a script that builds a bundle on a Windows PC without Python.
 
 The .cmd and .ps1 forms use only built-in Windows commands (reg.exe, dsregcmd, nltest,
-PowerShell's own cmdlets) and write the same files as ``onedrive-doctor collect`` (spec/bundle.md),
-so ``onedrive-doctor analyze`` reads them the same way. Neither script sends anything anywhere.
+PowerShell's own cmdlets) and write the same files as ``onedrive-doctor collect``
+(docs/spec/bundle.md), so ``onedrive-doctor analyze`` reads them the same way. Neither script
+sends anything anywhere.
 """
 
 from __future__ import annotations

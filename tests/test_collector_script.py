@@ -1,4 +1,4 @@
-"""collector-script: the .cmd and .ps1 collectors cover every key and file of spec/bundle.md."""
+"""collector-script: the .cmd and .ps1 collectors cover every key and file of the bundle spec."""
 
 from __future__ import annotations
 
@@ -6,18 +6,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from onedrive_doctor.collect.plan import COMMANDS, REGISTRY_KEYS
+from repo_paths import SPEC
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "bundle.md"
+BUNDLE_SPEC = SPEC / "bundle.md"  # the in-repo copy of the contract (tests/test_docs.py)
 
 
 def _spec_keys() -> set[str]:
-    if not SPEC.exists():
-        pytest.skip("shared/spec not beside the repository")
-    text = SPEC.read_text()
-    return set(re.findall(r"`((?:HKLM|HKCU)\\[^`]+)`", text))
+    keys = set(re.findall(r"`((?:HKLM|HKCU)\\[^`]+)`", BUNDLE_SPEC.read_text()))
+    assert keys, "docs/spec/bundle.md names no registry key"
+    return keys
 
 
 def test_every_spec_key_is_exported() -> None:

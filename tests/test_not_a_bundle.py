@@ -59,7 +59,7 @@ def test_a_folder_with_none_of_the_bundle_files_is_exit_3(tmp_path: Path) -> Non
         _analyze(tmp_path),
         tmp_path,
         "not a bundle: the folder holds none of the bundle files (manifest.json, registry/, "
-        "dsregcmd.txt, ... see spec/bundle.md)",
+        "dsregcmd.txt, ... see docs/spec/bundle.md)",
     )
 
 
@@ -69,7 +69,7 @@ def test_analyze_etc_is_exit_3_without_crawling_it() -> None:
     assert done.returncode == 3
     assert done.stderr.endswith(
         "not a bundle: the folder holds none of the bundle files "
-        "(manifest.json, registry/, dsregcmd.txt, ... see spec/bundle.md)\n"
+        "(manifest.json, registry/, dsregcmd.txt, ... see docs/spec/bundle.md)\n"
     )
 
 

@@ -37,6 +37,7 @@ def _names(entry: dict[str, Any]) -> list[str]:
     return [suite["name"] for suite in entry["cipher_suites"]]
 
 
+@pytest.mark.slow  # ~4 s each: s_client offers every suite alone (9 profiles, ~60% of the suite)
 @pytest.mark.parametrize("profile", ALL_PROFILES)
 def test_scan_finds_exactly_what_openssl_accepts_suite_by_suite(cli: Any, profile: str) -> None:
     definition = PROFILES[profile]

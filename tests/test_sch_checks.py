@@ -126,7 +126,7 @@ def test_sch001_on_windows_8_without_disabled_by_default_fails_and_names_the_dou
         f"TLS 1.2 client may be off by default on Windows 8: DisabledByDefault is absent at "
         f"{TLS12_CLIENT}."
     )
-    assert "(windows-tls.md §9.4)" in finding["message"]
+    assert "(docs/knowledge/windows-tls.md §9.4)" in finding["message"]
 
 
 def test_sch001_passes_on_a_default_windows_10(analyze: Any) -> None:

@@ -172,7 +172,7 @@ def test_wht002_on_windows_8_repeats_the_doubt_about_the_kb(analyze: Any) -> Non
     assert found["WHT002"]["message"].endswith(
         "(KB3140245's own text lists Server 2012, Windows 7 SP1 and Server 2008 R2 SP1, not the "
         "Windows 8 client, yet the OneDrive article says to install it on Windows 8 "
-        "(windows-tls.md §9.2))"
+        "(docs/knowledge/windows-tls.md §9.2))"
     )
 
 

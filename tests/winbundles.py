@@ -92,7 +92,7 @@ WIN7 = current_version("Windows 7 Professional", 7601)
 WIN8 = current_version("Windows 8 Pro", 9200)
 WIN81 = current_version("Windows 8.1 Pro", 9600)
 WIN10_22H2 = current_version("Windows 10 Pro", 19045, display="22H2", ubr=5131)
-# Windows 11 keeps ProductName "Windows 10 Pro"; only the build tells (bundle.md).
+# Windows 11 keeps ProductName "Windows 10 Pro"; only the build tells (docs/spec/bundle.md).
 WIN11_24H2 = current_version("Windows 10 Pro", 26100, display="24H2", ubr=2605)
 
 

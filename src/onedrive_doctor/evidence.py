@@ -20,7 +20,7 @@ from .registry.regfile import Registry
 
 __all__ = ["TEXT_FILES", "Evidence", "NetworkEvidence", "build_evidence"]
 
-# The plain-text command outputs of spec/bundle.md, parsed by the checks that need them.
+# The plain-text command outputs of docs/spec/bundle.md, parsed by the checks that need them.
 TEXT_FILES = ("dsregcmd.txt", "hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt", "nltest.txt")
 
 
@@ -143,7 +143,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
 def _load_unavailable(
     bundle: Bundle, texts: dict[str, str], problems: dict[str, str]
 ) -> dict[str, str]:
-    """``unavailable.txt``: lines ``COMMAND FILE`` written by the collectors (spec/bundle.md).
+    """``unavailable.txt``: lines ``COMMAND FILE`` written by the collectors (docs/spec/bundle.md).
 
     A listed file's evidence does not exist on this Windows (``not_applicable``), unlike a
     missing or unreadable one; a file that is present anyway wins over its line.

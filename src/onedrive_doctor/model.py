@@ -151,7 +151,7 @@ class Finding:
         return self.status is Status.FAIL and self.severity is Severity.ERROR
 
     def to_json(self) -> dict[str, Any]:
-        """The finding with the stable keys of spec/cli.md."""
+        """The finding with the stable keys of docs/spec/cli.md."""
         return {
             "id": self.id,
             "name": self.name,

@@ -3,6 +3,7 @@ from __future__ import annotations
 import contextlib
 import re
 import struct
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -12,6 +13,13 @@ from onedrive_doctor.parsers.winhttp_settings import (
     ConnectionSettings,
     ConnectionSettingsError,
     parse_connection_settings,
+)
+
+LAYOUT_SAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "winhttp"
+    / "winhttpsettings_registry_layout.txt"
 )
 
 
@@ -33,8 +41,11 @@ def blob(
 
 
 def test_microsoft_direct_access_value_is_direct_without_proxy():
-    # The "Direct access" value quoted in shared/samples/winhttpsettings_registry_layout.txt.
-    settings = parse_connection_settings(bytes.fromhex("1800000000000000010000000000000000000000"))
+    # The "Direct access" value quoted in the saved sample (a copy of the project's shared one).
+    sample = LAYOUT_SAMPLE.read_text(encoding="utf-8")
+    value = re.search(r"Direct access value: `([0-9a-f]+)`", sample)
+    assert value and value[1] == "1800000000000000010000000000000000000000"
+    settings = parse_connection_settings(bytes.fromhex(value[1]))
     assert settings == ConnectionSettings(flags=1, proxy=None, bypass=None, autoconfig_url=None)
     assert settings.direct
     assert not (settings.manual_proxy or settings.auto_config or settings.auto_detect)

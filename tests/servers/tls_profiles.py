@@ -9,8 +9,8 @@ also resets (RST) any connection whose first TLS record is longer than a thresho
 middlebox.
 
 ``hostile_server(mode)`` is a plain socket server that misbehaves on purpose (garbage, a huge
-record, silence, a byte-at-a-time ServerHello, an HTTP answer, an immediate close or reset), for
-timeout and robustness tests.
+record, silence, a byte-at-a-time ServerHello, an HTTP answer, an immediate close, a reset of
+the first bytes sent), for timeout and robustness tests.
 
 OpenSSL facts these servers rely on (OpenSSL 3.0.x, checked on Debian's build):
 
@@ -695,6 +695,10 @@ class HostileServer:
             if self.mode == "close":
                 client.close()
             elif self.mode == "reset":
+                # Reset on the client's first bytes, never on accept: an RST sent on accept can
+                # reach the client while its connect() is still returning, so the client would
+                # see a refused connect one run and a reset the next (a flaky test).
+                self._read_some(client)
                 _rst_close(client)
             elif self.mode == "garbage":
                 if self._read_some(client):

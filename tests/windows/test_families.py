@@ -32,7 +32,10 @@ def codes(family: WindowsFamily) -> list[int]:
 
 
 def rank(family: WindowsFamily, suite: str) -> int:
-    """1-based position in the page's table (Windows spelling), as windows-tls.md §3.2 counts."""
+    """1-based position in the page's table (Windows spelling).
+
+    As docs/knowledge/windows-tls.md §3.2 counts.
+    """
     return family.schannel_cipher_suites.index(suite) + 1
 
 

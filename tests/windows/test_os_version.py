@@ -67,7 +67,7 @@ WINDOWS_10_22H2 = (
 """
 )
 
-# Windows 11 keeps ProductName "Windows 10 Pro" (bundle.md).
+# Windows 11 keeps ProductName "Windows 10 Pro" (docs/spec/bundle.md).
 WINDOWS_11_24H2 = (
     KEY
     + r"""

@@ -1,4 +1,4 @@
-"""The command line (spec/cli.md). The only module that calls ``sys.exit``.
+"""The command line (docs/spec/cli.md). The only module that calls ``sys.exit``.
 
 Imports of the heavy modules happen inside the commands so that ``--help`` starts fast.
 """
@@ -96,7 +96,7 @@ def _dns_server(text: str) -> tuple[str, int]:
 
 
 def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True) -> None:
-    """The network options of spec/cli.md; ``endpoints=False`` for ``scan`` (one target)."""
+    """The network options of docs/spec/cli.md; ``endpoints=False`` for ``scan`` (one target)."""
     group = parser.add_argument_group("network options")
     group.add_argument(
         "--resolve",
@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     collect = sub.add_parser(
-        "collect", help="write a bundle (spec/bundle.md) for analysis elsewhere"
+        "collect", help="write a bundle (docs/spec/bundle.md) for analysis elsewhere"
     )
     collect.add_argument(
         "-o", "--output", required=True, metavar="DIR", help="bundle folder to write"

@@ -1,4 +1,4 @@
-"""Bundles: the files that describe one PC (spec/bundle.md), read from a folder or a .zip."""
+"""Bundles: the files that describe one PC (docs/spec/bundle.md), read from a folder or a .zip."""
 
 from __future__ import annotations
 

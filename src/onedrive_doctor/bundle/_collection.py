@@ -2,11 +2,11 @@
 
 The records live in ``manifest.json`` under ``collection`` (a list, in the order the collector
 ran them), so a file that is missing from a bundle says why: the key does not exist on the PC
-(``absent``), the command does not exist on that Windows (``not_available``, also listed in
-``unavailable.txt`` as spec/bundle.md asks), it did not apply (``skipped``), or it was tried and
-not collected (``failed``, ``timeout``, ``out_of_budget``). Only the last three make the checks
-that need the file report ``unknown: not collected (reason)``; the others keep today's meaning
-of a missing file.
+(``absent``), the command does not exist on that Windows (``not_available``, also listed
+in ``unavailable.txt`` as docs/spec/bundle.md asks), it did not apply (``skipped``), or it was
+tried and not collected (``failed``, ``timeout``, ``out_of_budget``). Only the last three make
+the checks that need the file report ``unknown: not collected (reason)``; the others keep
+today's meaning of a missing file.
 """
 
 from __future__ import annotations

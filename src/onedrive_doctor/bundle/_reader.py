@@ -22,7 +22,7 @@ MAX_BUNDLE_BYTES = 256 * 1024 * 1024
 # not walked (issue 9 point 11: `analyze /etc` must not crawl the machine).
 _MAX_DEPTH = 4
 _MAX_ENTRIES = 4 * _MAX_FILES
-# The names spec/bundle.md gives a bundle's files: a non-empty folder with none of them at its
+# The names docs/spec/bundle.md gives a bundle's files: a non-empty folder with none of them at its
 # top is not a bundle.
 _BUNDLE_NAMES = frozenset(
     {
@@ -97,7 +97,8 @@ def open_bundle(path: str | Path) -> Bundle:
     if zipfile.is_zipfile(target):
         return Bundle(str(target), _read_zip(target))
     raise BundleError(
-        "not a bundle: expected a folder or a .zip of one (see spec/bundle.md)", source=str(target)
+        "not a bundle: expected a folder or a .zip of one (see docs/spec/bundle.md)",
+        source=str(target),
     )
 
 
@@ -113,7 +114,7 @@ def _read_folder(root: Path) -> dict[str, bytes]:
         ):
             raise BundleError(
                 "not a bundle: the folder holds none of the bundle files (manifest.json, "
-                "registry/, dsregcmd.txt, ... see spec/bundle.md)",
+                "registry/, dsregcmd.txt, ... see docs/spec/bundle.md)",
                 source=str(root),
             )
         total = 0

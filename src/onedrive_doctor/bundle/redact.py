@@ -1,4 +1,4 @@
-"""Redaction of a bundle meant to be shared (spec/bundle.md, ``collect --redact``).
+"""Redaction of a bundle meant to be shared (docs/spec/bundle.md, ``collect --redact``).
 
 User names, e-mail addresses (UPNs), tenant and device IDs, host and domain names are replaced by
 stable placeholders: the same value gives the same placeholder everywhere in one bundle, in every

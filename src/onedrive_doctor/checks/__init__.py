@@ -1,4 +1,4 @@
-"""The check catalogue: one explicit registry from ID to check (spec/checks.md)."""
+"""The check catalogue: one explicit registry from ID to check (docs/spec/checks.md)."""
 
 from __future__ import annotations
 

@@ -32,7 +32,7 @@ _SECTION_RE = re.compile(r"^(" + "|".join(re.escape(s) for s in DOC_SECTIONS) + 
 
 @dataclass(frozen=True)
 class Check:
-    """A catalogue entry of spec/checks.md.
+    """A catalogue entry of docs/spec/checks.md.
 
     Stable ID and name, default severity, article step, and the pure function that turns
     evidence into an outcome.

@@ -1,6 +1,6 @@
-"""The check catalogue: every check of spec/checks.md, in one explicit list.
+"""The check catalogue: every check of docs/spec/checks.md, in one explicit list.
 
-IDs, names and default severities are the contract of spec/checks.md; the order is the
+IDs, names and default severities are the contract of docs/spec/checks.md; the order is the
 article's order of causes: NET, TLS, SCH, OS, INE, IDN, WHT, ODC.
 """
 

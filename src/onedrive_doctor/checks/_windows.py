@@ -8,12 +8,12 @@ Three things every one of those checks needs:
 * the front door the PC is compared with, :func:`front_door`: the AFD policy measured by the TLS
   scans of the required endpoints in ``probes.json`` (worst endpoint wins), else the current
   default TLSv1.2_2023, saying that it was assumed and what the older generations would change
-  (spec/checks.md, "Which AFD policy?");
+  (docs/spec/checks.md, "Which AFD policy?");
 * the hypothetical clients the checks judge: the suite list as if TLS 1.2 were on
   (:func:`suites_as_if_tls12_on`, SCH002 / SCH003 / SCH005) and everything the build can ever
   offer (:func:`best_case`, OS001).
 
-Registry semantics are those of knowledge/windows-tls.md §4; `reg export` writes a key with all
+Registry semantics are those of docs/knowledge/windows-tls.md §4; `reg export` writes a key with all
 its subkeys, so a key under an exported ancestor that is not in the export does not exist
 (:func:`exported`).
 """
@@ -91,9 +91,11 @@ __all__ = [
 
 SCHANNEL_KEY = SCHANNEL
 CRYPTOGRAPHY_POLICY_KEY = r"HKLM\SOFTWARE\Policies\Microsoft\Cryptography"
-#: The DefaultSecureProtocols / SecureProtocols bit of TLS 1.2 (windows-tls.md §4.2, §4.3).
+#: The DefaultSecureProtocols / SecureProtocols bit of TLS 1.2
+#: (docs/knowledge/windows-tls.md §4.2, §4.3).
 TLS12_BIT = 0x800
-#: The two suites the article and every AFD policy generation accept (windows-tls.md §2.2).
+#: The two suites the article and every AFD policy generation accept
+#: (docs/knowledge/windows-tls.md §2.2).
 AFD_GCM_SUITES = (
     "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
     "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -240,7 +242,10 @@ def delete_value(
 
 
 def kex_allows(name: str, dh: bool, ecdh: bool) -> bool:
-    """Whether the key-exchange switches leave ``name`` usable (windows-tls.md §4.1, §8 rule 6)."""
+    """Whether the key-exchange switches leave ``name`` usable.
+
+    Rules: docs/knowledge/windows-tls.md §4.1, §8 rule 6.
+    """
     suite = by_name(name)
     if suite is None:
         return True

@@ -2,7 +2,7 @@
 
 All five checks read ``dsregcmd /status`` (dsregcmd.txt); IDN001 and IDN004 also read
 ``nltest /dsgetdc:<domain>`` (nltest.txt), because the article's leave / join step must only
-run on the organisation's network. Sources for every rule: shared/knowledge/windows-client.md
+run on the organisation's network. Sources for every rule: docs/knowledge/windows-client.md
 §1.3-§1.4 (Microsoft's dsregcmd, hybrid join and PRT troubleshooting docs) and §3.
 """
 
@@ -37,7 +37,7 @@ _NLTEST = "nltest.txt"
 # What the codes dsregcmd prints mean, in plain words. Hybrid join and WinINet codes:
 # "Troubleshoot Microsoft Entra hybrid joined devices" (DSREG_* names from Microsoft's device
 # registration error table); PRT Attempt Status codes: "Troubleshoot primary refresh token issues
-# on Windows devices" (knowledge/windows-client.md §1.4).
+# on Windows devices" (docs/knowledge/windows-client.md §1.4).
 _CODE_MEANINGS: dict[str, str] = {
     "0x801c001d": "the device registration service connection point (SCP) could not be read "
     "from Active Directory, it is missing or unreadable: DSREG_AUTOJOIN_ADCONFIG_READ_FAILED",

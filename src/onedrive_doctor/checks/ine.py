@@ -21,7 +21,7 @@ from ._windows import (
 __all__ = ["internet_options_tls12_off"]
 
 # Where WinINet's SecureProtocols comes from, first match wins (the client model's order;
-# windows-tls.md §4.3: the policy location is unconfirmed, §9.11).
+# docs/knowledge/windows-tls.md §4.3: the policy location is unconfirmed, §9.11).
 _SOURCES = (
     (INET_POLICY_HKCU, "the user's Group Policy"),
     (INET_POLICY_HKLM, "the machine's Group Policy"),

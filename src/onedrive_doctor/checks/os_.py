@@ -20,7 +20,7 @@ from ._windows import (
 __all__ = ["os_cannot_meet_afd_policy", "os_unsupported", "today"]
 
 # OneDrive's announcement (November 2021, as reported by third parties; no Microsoft page in
-# knowledge/): no updates for the personal sync app on Windows 7 / 8 / 8.1 from 1 January 2022,
+# docs/knowledge/): no updates for the personal sync app on Windows 7 / 8 / 8.1 from 1 January 2022,
 # no syncing of personal accounts from 1 March 2022; the business app follows the Windows
 # lifecycle from 1 January 2022.
 ONEDRIVE_PRE10_END = datetime.date(2022, 1, 1)

@@ -2,7 +2,7 @@
 
 Each check reads the PC's effective TLS client (``windows.client_model``); SCH002, SCH003 and
 SCH005 compare it with the front door: the AFD policy measured by the bundle's TLS scans, else
-the default TLSv1.2_2023, which the finding then says it assumed (spec/checks.md).
+the default TLSv1.2_2023, which the finding then says it assumed (docs/spec/checks.md).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ __all__ = [
 # Files whose content changes the suite list or the curves (client_model: KB3042058 / KB2919355
 # decide the pre-Windows-10 default list; Get-TlsCipherSuite and Get-TlsEccCurve the live ones).
 _SUITE_FILES = ("hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt")
-# "The list is limited to 1,023 characters" (manage-tls, windows-tls.md §4.6).
+# "The list is limited to 1,023 characters" (manage-tls, docs/knowledge/windows-tls.md §4.6).
 _POLICY_LIMIT = 1023
 _NIST_CURVES = {"secp256r1", "secp384r1", "nistp256", "nistp384"}
 _NOT_EXPORTED = "the Schannel settings were not exported"
@@ -157,7 +157,7 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
             f"TLS 1.2 client may be off by default on {family.name}: DisabledByDefault is absent "
             f"at {key}. Microsoft's protocol table says TLS 1.2 is enabled on Windows 8 / Server "
             "2012, but its TLS 1.2 readiness script requires DisabledByDefault=0 there "
-            "(windows-tls.md §9.4)"
+            "(docs/knowledge/windows-tls.md §9.4)"
         )
     elif setting.state == "disabled-by-default":
         also = "" if enabled is None else f"Enabled={enabled} but "

@@ -19,7 +19,8 @@ from ._windows import (
     set_dword,
 )
 
-# KB3140245's support page (windows-tls.md §4.4) and the Easy Fix of the 0x8004de40 article (§1.1).
+# KB3140245's support page (docs/knowledge/windows-tls.md §4.4) and the Easy Fix of the 0x8004de40
+# article (§1.1).
 KB3140245_URL = (
     "https://support.microsoft.com/topic/update-to-enable-tls-1-1-and-tls-1-2-as-default-secure-"
     "protocols-in-winhttp-in-windows-c4bd73d2-31d7-761e-0178-11268bb10392"
@@ -32,7 +33,7 @@ EASY_FIX_URL = (
 _WINDOWS8_DOUBT = (
     "KB3140245's own text lists Server 2012, Windows 7 SP1 and Server 2008 R2 SP1, not the "
     "Windows 8 client, yet the OneDrive article says to install it on Windows 8 "
-    "(windows-tls.md §9.2)"
+    "(docs/knowledge/windows-tls.md §9.2)"
 )
 
 __all__ = ["kb3140245_missing", "winhttp_tls12_not_default"]

@@ -1,4 +1,4 @@
-"""``collect``: gather a PC's evidence into a bundle folder (spec/bundle.md).
+"""``collect``: gather a PC's evidence into a bundle folder (docs/spec/bundle.md).
 
 The PC is a :class:`~onedrive_doctor.collect.hosts.Host` (this machine unless told otherwise).
 On Windows the registry keys are exported first (the proxies they name are what the network

@@ -1,4 +1,4 @@
-"""What a bundle collects on a Windows PC: the registry keys and commands of spec/bundle.md.
+"""What a bundle collects on a Windows PC: the registry keys and commands of docs/spec/bundle.md.
 
 Pure data, shared by the live collector (:mod:`onedrive_doctor.collect.windows`) and the scripts
 `collector-script` prints for PCs without Python, so both write the same files.
@@ -20,7 +20,7 @@ __all__ = [
     "strip_export",
 ]
 
-# (bundle file name, key) for every key of spec/bundle.md.
+# (bundle file name, key) for every key of docs/spec/bundle.md.
 REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
     ("currentversion", r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"),
     ("schannel", r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"),
@@ -62,7 +62,7 @@ REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
 # DefaultPassword (auto-logon, in clear: "Turn on automatic logon in Windows", Microsoft Learn,
 # troubleshoot/windows-server/user-profiles-and-logon/turn-on-automatic-logon), DefaultUserName
 # and ProfileList's user paths; the key itself RegisteredOwner. The names are the ones
-# windows/os_version.py reads ("Windows version numbers", spec/bundle.md).
+# windows/os_version.py reads ("Windows version numbers", docs/spec/bundle.md).
 VALUE_ALLOWLIST: dict[str, tuple[str, ...]] = {
     r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion": (
         "ProductName",

@@ -1,8 +1,9 @@
 """``collector-script``: a script that builds a bundle on a Windows PC without Python.
 
 The .cmd and .ps1 forms use only built-in Windows commands (reg.exe, dsregcmd, nltest,
-PowerShell's own cmdlets) and write the same files as ``onedrive-doctor collect`` (spec/bundle.md),
-so ``onedrive-doctor analyze`` reads them the same way. Neither script sends anything anywhere.
+PowerShell's own cmdlets) and write the same files as ``onedrive-doctor collect``
+(docs/spec/bundle.md), so ``onedrive-doctor analyze`` reads them the same way. Neither script
+sends anything anywhere.
 
 Both run on Windows 7 SP1 (cmd.exe, PowerShell 2.0) and 8.1 (PowerShell 4.0): the .ps1 uses no
 PowerShell 3+ cmdlet or syntax (tests/test_collector_portability.py keeps the list). A command
@@ -152,7 +153,7 @@ def render_cmd() -> str:
         'if not defined HAVE call :unavailable "%~2" "%~3"',
         "goto :eof",
         "",
-        "rem :unavailable PROGRAM FILE  one line of unavailable.txt (spec/bundle.md)",
+        "rem :unavailable PROGRAM FILE  one line of unavailable.txt (docs/spec/bundle.md)",
         ":unavailable",
         '>> "%OUT%\\unavailable.txt" echo %~1 %~2',
         "set /a NU+=1",

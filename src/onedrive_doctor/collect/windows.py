@@ -104,7 +104,7 @@ def _run_commands(
         result = host.run_powershell(command.guarded(name), left)
         if result.exit_code == UNAVAILABLE_EXIT and not result.ok:
             # Not on this Windows (dsregcmd before Windows 10, the TLS cmdlets before 10 / 2016):
-            # its checks say not_applicable (spec/bundle.md, unavailable.txt).
+            # its checks say not_applicable (docs/spec/bundle.md, unavailable.txt).
             result = CommandResult(
                 CollectionStatus.NOT_AVAILABLE,
                 exit_code=UNAVAILABLE_EXIT,

@@ -1,6 +1,6 @@
 """Azure Front Door (AFD) TLS policy generations, as data with their sources.
 
-Sources (knowledge/windows-tls.md §2.2):
+Sources (docs/knowledge/windows-tls.md §2.2):
 - [ARTICLE] Error 0x8004de40 article: "For TLS 1.2, the following cipher suites are supported by
   Azure Front Door" (four suites), citing the AFD FAQ.
 - [AFD-2025] articles/frontdoor/standard-premium/tls-policy.md (ms.date 03/16/2025): predefined
@@ -81,7 +81,7 @@ AFD_POLICIES: Mapping[str, AfdPolicy] = {
 }
 
 # Checks that compare a PC with the front door judge against this one when no scan of the
-# endpoint is in the bundle: the strictest documented policy (spec/checks.md).
+# endpoint is in the bundle: the strictest documented policy (docs/spec/checks.md).
 DEFAULT_POLICY = AFD_POLICIES["TLSv1.2_2023"]
 
 

@@ -1,6 +1,6 @@
 """The endpoints OneDrive needs for sign-in and sync, as data with their sources.
 
-Sources (knowledge/windows-client.md §6):
+Sources (docs/knowledge/windows-client.md §6):
 - [M365-URLs] Microsoft 365 URLs and IP address ranges, worldwide endpoints (IDs 31, 36, 56, 59):
   https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges
 - [OD-URLs] Required URLs and ports for OneDrive (consumer):
@@ -35,7 +35,7 @@ class Endpoint:
     """One host OneDrive must reach over HTTPS.
 
     ``never_inspect`` marks the hosts Microsoft says must be excluded from TLS break-and-inspect
-    (knowledge/windows-client.md §7.2), which TLS002 names when it sees interception.
+    (docs/knowledge/windows-client.md §7.2), which TLS002 names when it sees interception.
     """
 
     host: str

@@ -21,7 +21,7 @@ __all__ = [
     "render_explanation",
 ]
 
-# Check families of spec/checks.md; a selector is a family or one check ID.
+# Check families of docs/spec/checks.md; a selector is a family or one check ID.
 ALL_FAMILIES = ("NET", "TLS", "SCH", "WHT", "INE", "OS", "IDN", "ODC")
 
 _DE40_URL = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/error-0x8004de40-in-onedrive"

@@ -9,7 +9,7 @@ documents it was taken from, and -- in ``assumed`` -- every value that no docume
 
 Nothing here is derived at run time from a live PC: checks compare what a bundle shows with these
 defaults ("the OS default for its build" in SCH002) and say what was assumed when they lean on an
-``assumed`` value. The research behind every value is ``shared/knowledge/windows-tls.md``; the
+``assumed`` value. The research behind every value is ``docs/knowledge/windows-tls.md``; the
 ``§`` numbers in comments and in :class:`Source` point into it. Microsoft's per-version pages were
 re-read for the full tables (the knowledge file quotes positions only):
 https://learn.microsoft.com/windows/win32/secauthn/cipher-suites-in-schannel lists them.
@@ -50,7 +50,7 @@ _LEARN = "https://learn.microsoft.com/windows/win32/secauthn/"
 
 @dataclass(frozen=True)
 class Source:
-    """Where a value comes from: the section of windows-tls.md and the Microsoft page it cites."""
+    """Where a value comes from: its section of docs/knowledge/windows-tls.md and the page cited."""
 
     section: str
     title: str
@@ -58,7 +58,10 @@ class Source:
 
 
 class ProtocolState(enum.Enum):
-    """Default state of one protocol in the Schannel *client* (windows-tls.md §3.1, §4.1)."""
+    """Default state of one protocol in the Schannel *client*.
+
+    Sources: docs/knowledge/windows-tls.md §3.1, §4.1.
+    """
 
     ENABLED = "enabled"
     """Offered unless the application excludes it."""
@@ -69,7 +72,7 @@ class ProtocolState(enum.Enum):
 
 
 #: WinHTTP ``DefaultSecureProtocols`` / WinINet ``SecureProtocols`` bit of each protocol; the bits
-#: equal schannel.h's ``SP_PROT_*_CLIENT`` values (windows-tls.md §4.2, §4.3).
+#: equal schannel.h's ``SP_PROT_*_CLIENT`` values (docs/knowledge/windows-tls.md §4.2, §4.3).
 PROTOCOL_BITS: Mapping[ProtocolVersion, int] = MappingProxyType(
     {
         ProtocolVersion.SSLv2: 0x0008,
@@ -193,7 +196,10 @@ def _life(
 
 @dataclass(frozen=True)
 class KbUpdate:
-    """An update that changed a TLS default, with what it changed (windows-tls.md §3.3, §4.4)."""
+    """An update that changed a TLS default, with what it changed.
+
+    Sources: docs/knowledge/windows-tls.md §3.3, §4.4.
+    """
 
     kb: str
     title: str
@@ -428,10 +434,10 @@ _CURVES_OFF_10 = (
     "secp256k1",
 )
 
-# windows-tls.md has no signature_algorithms list for any release. These are the orders seen in
-# Schannel ClientHello captures, recorded as an approximation and listed in ``assumed``: SHA-256
-# first, SHA-1 kept for compatibility, SHA-512 last; RSA-PSS (needed for TLS 1.3) placed first
-# from the release that has the newer Schannel.
+# docs/knowledge/windows-tls.md has no signature_algorithms list for any release. These are the
+# orders seen in Schannel ClientHello captures, recorded as an approximation and listed in
+# ``assumed``: SHA-256 first, SHA-1 kept for compatibility, SHA-512 last; RSA-PSS (needed for
+# TLS 1.3) placed first from the release that has the newer Schannel.
 _SIG_LEGACY = (
     "rsa_pkcs1_sha256",
     "rsa_pkcs1_sha384",
@@ -505,12 +511,12 @@ def _suites_page(title: str, page: str) -> Source:
 
 
 _A_SIGALGS = (
-    "signature_algorithms: no Microsoft document in windows-tls.md lists Schannel's "
+    "signature_algorithms: no Microsoft document in docs/knowledge/windows-tls.md lists Schannel's "
     "signature_algorithms; the order is an approximation from observed Schannel ClientHellos, "
     "and where RSA-PSS first appears (10 1809 / Server 2019 here) is a guess"
 )
 _A_LIFECYCLE = (
-    "support dates are not in windows-tls.md: they are Microsoft lifecycle dates "
+    "support dates are not in docs/knowledge/windows-tls.md: they are Microsoft lifecycle dates "
     "(learn.microsoft.com/lifecycle) as mirrored by a third-party dataset, not re-read at the "
     "source"
 )
@@ -682,7 +688,10 @@ def _fam(
         dhe_fix_updates=dhe_fix_updates,
         updates=updates,
         aliases=(label, *aliases),
-        sources=(*sources, Source("not in windows-tls.md", "Microsoft lifecycle", lifecycle.url)),
+        sources=(
+            *sources,
+            Source("not in docs/knowledge/windows-tls.md", "Microsoft lifecycle", lifecycle.url),
+        ),
         assumed=(*assumed, _A_SIGALGS, _A_LIFECYCLE),
     )
 
@@ -1421,7 +1430,7 @@ KB_UPDATES: Mapping[str, KbUpdate] = MappingProxyType(
             section="§3.3",
             assumed=(
                 "the page does not list which suites it adds: DHE_RSA_*_GCM is inferred from "
-                "windows-tls.md §8 rule 3",
+                "docs/knowledge/windows-tls.md §8 rule 3",
             ),
         ),
         "KB3140245": KbUpdate(

@@ -1,6 +1,6 @@
 r"""``dsregcmd /status`` output -> sections of ordered (key, value) pairs, with typed accessors.
 
-The grammar, from every saved sample (shared/knowledge/windows-client.md §1.2):
+The grammar, from every saved sample (docs/knowledge/windows-client.md §1.2):
 
 - A section header is ``| <Name>   |`` between two ``+----+`` borders. Microsoft's own samples
   also close sections with a lone border, and a paste may indent everything or drop the pipes.
@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 # The sections of dsregcmd /status documented by Microsoft ("Troubleshoot devices by using the
-# dsregcmd command") plus those real output shows (knowledge/windows-client.md §1.3).
+# dsregcmd command") plus those real output shows (docs/knowledge/windows-client.md §1.3).
 KNOWN_SECTIONS = (
     "Device State",
     "Device Details",

@@ -11,7 +11,8 @@ A helpdesk engineer makes the file with whichever of these was at hand, so all a
 * a bare list of KB numbers, one per line.
 
 ``Win32_QuickFixEngineering`` (what wmic and Get-HotFix read) misses updates installed by
-Component Based Servicing, so a missing KB is strong evidence, not proof (windows-tls.md §5).
+Component Based Servicing, so a missing KB is strong evidence, not proof
+(docs/knowledge/windows-tls.md §5).
 """
 
 from __future__ import annotations

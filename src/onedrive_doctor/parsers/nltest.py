@@ -12,8 +12,9 @@ successfully"::
 
 Failure prints one line, e.g. ``Getting DC name failed: Status = 1355 0x54b
 ERROR_NO_SUCH_DOMAIN``. Both shapes are Microsoft's ("Domain-joined machines can't detect the
-domain profile", SupportArticles-docs; shared/samples/nltest_dsgetdc_and_netconnectionprofile.txt).
-Whether nltest is localised is unconfirmed (knowledge/windows-client.md §9), so only the
+domain profile", SupportArticles-docs;
+tests/fixtures/dsregcmd/nltest_dsgetdc_and_netconnectionprofile.txt).
+Whether nltest is localised is unconfirmed (docs/knowledge/windows-client.md §9), so only the
 ASCII shapes above are read; anything else is rejected rather than guessed at.
 """
 

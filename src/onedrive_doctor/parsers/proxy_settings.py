@@ -3,7 +3,7 @@
 WinHTTP (services, device registration and token requests in system context) keeps one
 per-machine setting written by ``netsh winhttp set proxy``; WinINet (the Internet Options proxy
 that interactive apps use) keeps a per-user one unless policy makes it per-machine.
-shared/knowledge/windows-client.md §7.1 has the sources.
+docs/knowledge/windows-client.md §7.1 has the sources.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ _WINHTTP_KEYS = (
 _WINHTTP_VALUE = "WinHttpSettings"
 
 # WinINet's per-user settings: ProxyEnable (DWORD), ProxyServer, ProxyOverride, AutoConfigURL
-# (REG_SZ), and the binary Connections\DefaultConnectionSettings (windows-client.md §7.1).
+# (REG_SZ), and the binary Connections\DefaultConnectionSettings
+# (docs/knowledge/windows-client.md §7.1).
 _WININET_USER = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 _WININET_MACHINE = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings"
 _CONNECTION_VALUE = "DefaultConnectionSettings"

@@ -1,8 +1,8 @@
 """``cipher-suites.txt`` and ``ecc-curves.txt``: what the PowerShell TLS cmdlets printed.
 
 ``Get-TlsCipherSuite`` "gets an ordered collection of cipher suites ... that TLS can use"
-(windows-tls.md §5); the bundle keeps its output in any of the shapes a helpdesk engineer is
-likely to produce:
+(docs/knowledge/windows-tls.md §5); the bundle keeps its output in any of the shapes a helpdesk
+engineer is likely to produce:
 
 * ``Get-TlsCipherSuite | Format-Table Name`` -- a ``Name`` header, a dashes line, one name a line;
 * ``Get-TlsCipherSuite | Format-Table`` with more columns, which the dashes line delimits (a name
@@ -47,8 +47,9 @@ _CURVE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*", re.ASCII)
 _COLUMN_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9]*", re.ASCII)
 _LIST_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9]*)\s*:(?:\s(?P<value>.*))?", re.ASCII)
 
-# Get-TlsEccCurve / the ECC Curve Order policy spell curves the CNG way (windows-tls.md §3.5,
-# "TLS Elliptic Curves in Windows 10 1607 and later"); NIST P-256 is secp256r1 (RFC 4492 A).
+# Get-TlsEccCurve / the ECC Curve Order policy spell curves the CNG way
+# (docs/knowledge/windows-tls.md §3.5, "TLS Elliptic Curves in Windows 10 1607 and later");
+# NIST P-256 is secp256r1 (RFC 4492 A).
 _WINDOWS_CURVES = {
     "curve25519": "x25519",
     "nistp192": "secp192r1",

@@ -2,7 +2,7 @@
 
 Microsoft does not document this layout. It is reverse-engineered (stephannn/WinHttpProxySettings,
 a port of Xavier Plantefève's gist a53a6af53b458188ee0766acc8508776; see
-shared/samples/winhttpsettings_registry_layout.txt), all integers little-endian::
+tests/fixtures/winhttp/winhttpsettings_registry_layout.txt), all integers little-endian::
 
     DWORD version    0x18 in WinHttpSettings, 0x46 in DefaultConnectionSettings
     DWORD counter    bumped on every change

@@ -39,7 +39,7 @@ _Outcome = tuple[AttemptStatus, str | None, dict[str, Any]]
 
 @dataclass(frozen=True)
 class NetworkOptions:
-    """How the connectivity probes run (the network options of spec/cli.md)."""
+    """How the connectivity probes run (the network options of docs/spec/cli.md)."""
 
     timeout: float = 5.0
     budget: float = 8.0

@@ -5,7 +5,7 @@ Every probe kind has one result type (``ncsi``, ``dns``, ``tcp``, ``https``, ``p
 one with its path ("attempts[3].result.http_status is not an integer"), so a hand-edited or
 damaged bundle becomes one clear problem of ``probes.json`` instead of a crash in a check.
 ``to_json`` writes the keys the probes have always written, in the same order, so a result read
-back writes out unchanged (spec/bundle.md, spec/cli.md's scan keys).
+back writes out unchanged (docs/spec/bundle.md, docs/spec/cli.md's scan keys).
 
 A failed attempt may carry what the network said on the way: the DNS answer code
 (``rcode``/``resolver``) or the proxy's refusal (``proxy_status``, ``auth_required``,
@@ -446,7 +446,7 @@ class ScanTargetInfo:
 
 @dataclass(frozen=True)
 class ScanResult(ProbeResult):
-    """A TLS scan: protocols, suites, groups, chain, AFD policy (the keys of spec/cli.md)."""
+    """A TLS scan: protocols, suites, groups, chain, AFD policy (the keys of docs/spec/cli.md)."""
 
     kind: ClassVar[str] = "tls_scan"
 

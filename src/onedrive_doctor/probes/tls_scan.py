@@ -495,7 +495,7 @@ async def _chain_via_ssl(scanner: Scanner) -> tuple[bytes, ...]:
 
 
 async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
-    """Scan ``target``; the result has the stable keys of spec/cli.md. Raises ``ScanError``."""
+    """Scan ``target``; the result has the stable keys of docs/spec/cli.md. Raises ``ScanError``."""
     from ..knowledge.afd import match_policy
 
     started = time.monotonic()

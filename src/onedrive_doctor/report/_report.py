@@ -43,7 +43,7 @@ class Report:
 
     @property
     def exit_code(self) -> int:
-        """``1`` when any check failed with severity error, else ``0`` (spec/cli.md)."""
+        """``1`` when any check failed with severity error, else ``0`` (docs/spec/cli.md)."""
         return 1 if any(f.is_error for f in self.findings) else 0
 
     def counts(self) -> dict[str, int]:

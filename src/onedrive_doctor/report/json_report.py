@@ -1,4 +1,4 @@
-"""The JSON report (spec/cli.md: ``schema_version``, ``tool``, ``findings`` are stable keys)."""
+"""The JSON report (docs/spec/cli.md: ``schema_version``, ``tool`` and ``findings`` are stable)."""
 
 from __future__ import annotations
 

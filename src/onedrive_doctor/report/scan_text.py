@@ -10,7 +10,7 @@ __all__ = ["render_scan"]
 
 
 def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -> str:
-    """Render the scan JSON (spec/cli.md) as text."""
+    """Render the scan JSON (docs/spec/cli.md) as text."""
     from rich.table import Table
 
     console, buffer = text_console(color, width)

@@ -7,7 +7,7 @@ WinINet's ``SecureProtocols``, and whether KB3140245 is installed. Whatever the 
 show comes from the OS defaults of :mod:`windows.families`, and ``assumed`` says so in words a
 finding can quote.
 
-Sources are knowledge/windows-tls.md §4 (registry semantics) and §8 (the rules derived):
+Sources are docs/knowledge/windows-tls.md §4 (registry semantics) and §8 (the rules derived):
 - Schannel protocol switches: https://learn.microsoft.com/windows-server/security/tls/tls-registry-settings
 - WinHTTP DefaultSecureProtocols: https://learn.microsoft.com/windows-server/networking/configure-secure-protocol-options-winhttp
 - Cipher suite order and the SSL Cipher Suite Order policy:
@@ -53,7 +53,7 @@ __all__ = [
 SCHANNEL = r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
 SCHANNEL_PROTOCOLS = SCHANNEL + r"\Protocols"
 # Group Policy "SSL Cipher Suite Order" (REG_SZ, comma-separated) and the local list
-# (REG_MULTI_SZ) that Enable-TlsCipherSuite edits (windows-tls.md §4.6).
+# (REG_MULTI_SZ) that Enable-TlsCipherSuite edits (docs/knowledge/windows-tls.md §4.6).
 POLICY_SSL_KEY = r"HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002"
 LOCAL_SSL_KEY = (
     r"HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002"
@@ -66,8 +66,9 @@ WINHTTP_WOW64_KEY = (
 )
 INET_HKCU = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 INET_HKLM = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings"
-# Where the "Turn off encryption support" policy writes is UNCONFIRMED (windows-tls.md §9.11);
-# the Policies twin of Internet Settings is the documented place for Internet Settings policies.
+# Where the "Turn off encryption support" policy writes is UNCONFIRMED
+# (docs/knowledge/windows-tls.md §9.11); the Policies twin of Internet Settings is the documented
+# place for Internet Settings policies.
 INET_POLICY_HKCU = r"HKCU\Software\Policies\Microsoft\Windows\CurrentVersion\Internet Settings"
 INET_POLICY_HKLM = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CurrentVersion\Internet Settings"
 

@@ -37,7 +37,7 @@ class Verdict:
     reason: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The verdict as simulate's JSON shows it (spec/cli.md)."""
+        """The verdict as simulate's JSON shows it (docs/spec/cli.md)."""
         if self.accepted:
             return {"accepted": True, "protocol": self.protocol, "cipher_suite": self.cipher_suite}
         return {"accepted": False, "reason": self.reason}

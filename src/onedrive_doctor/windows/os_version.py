@@ -2,8 +2,9 @@ r"""The Windows version of the PC a bundle came from, read from its registry exp
 
 The values live under ``HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion``. Two traps: Windows
 11 keeps ``ProductName`` = "Windows 10 Pro" (build 22000 and later is Windows 11 whatever the
-name says, bundle.md), and ``ReleaseId`` froze at "2009" from 20H2 on (``DisplayVersion`` took
-over), so the build number decides the family and the names only decorate the label.
+name says, docs/spec/bundle.md), and ``ReleaseId`` froze at "2009" from 20H2 on
+(``DisplayVersion`` took over), so the build number decides the family and the names only
+decorate the label.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from ..registry.regfile import Registry, RegValue
 __all__ = ["CURRENT_VERSION_KEY", "OsVersion", "OsVersionError", "os_version"]
 
 CURRENT_VERSION_KEY = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
-# Exported by every bundle (bundle.md) together with its WOW6432Node twin, which exists only on
-# 64-bit Windows: the twin's absence next to it says "32-bit".
+# Exported by every bundle (docs/spec/bundle.md) together with its WOW6432Node twin, which exists
+# only on 64-bit Windows: the twin's absence next to it says "32-bit".
 _INTERNET_SETTINGS = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Internet Settings"
 _WOW_INTERNET_SETTINGS = (
     r"HKLM\SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Internet Settings"

@@ -18,7 +18,10 @@ __all__ = ["simulation", "verdict_from_replay"]
 
 
 def simulation(profile: ClientProfile, live: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The simulate JSON document (spec/cli.md); ``live`` maps ``live:HOST:PORT`` to verdicts."""
+    """The simulate JSON document (docs/spec/cli.md).
+
+    ``live`` maps ``live:HOST:PORT`` to verdicts.
+    """
     suites = []
     for name in profile.cipher_suites:
         suite = by_name(name)

@@ -7,8 +7,13 @@ exist), SERVFAIL (the resolver failed), timeout (nothing answered).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+import threading
 from dataclasses import dataclass
+from typing import Any
+
+from ._streams import bounded
 
 __all__ = ["DnsFailure", "resolve", "system_resolvers"]
 
@@ -49,9 +54,8 @@ async def _resolve_system(host: str, port: int, timeout: float) -> tuple[list[st
     servers = ", ".join(system_resolvers())
     label = f"the system resolver ({servers})" if servers else "the system resolver"
     try:
-        infos = await asyncio.wait_for(
-            loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
-        )
+        limit = bounded(timeout)  # before the lookup starts: nothing left, nothing started
+        infos = await asyncio.wait_for(_getaddrinfo(loop, host, port), limit)
     except asyncio.TimeoutError as exc:
         raise DnsFailure("TIMEOUT", f"no answer within {timeout:g} s", label) from exc
     except socket.gaierror as exc:
@@ -62,6 +66,37 @@ async def _resolve_system(host: str, port: int, timeout: float) -> tuple[list[st
         if address not in addresses:
             addresses.append(address)
     return addresses, label
+
+
+def _getaddrinfo(loop: asyncio.AbstractEventLoop, host: str, port: int) -> asyncio.Future[Any]:
+    """``getaddrinfo`` in a daemon thread of its own.
+
+    ``loop.getaddrinfo`` runs in the default executor, and ``asyncio.run()`` waits at exit for
+    every executor thread: a system resolver that never answers then holds the process well past
+    its budget although the report is ready. A daemon thread is simply left behind.
+    """
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(result: Any, error: BaseException | None) -> None:
+        if future.done():
+            return  # the caller gave up (timeout or budget)
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+
+    def work() -> None:
+        try:
+            result: Any = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            error: BaseException | None = None
+        except BaseException as exc:  # handed to the awaiting task, never lost
+            result, error = None, exc
+        # RuntimeError: the loop has closed, and nobody waits for this answer any more.
+        with contextlib.suppress(RuntimeError):
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=work, name=f"getaddrinfo {host}", daemon=True).start()
+    return future
 
 
 def _classify_gaierror(exc: socket.gaierror, label: str) -> DnsFailure:
@@ -86,8 +121,8 @@ async def _resolve_with(
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = [server[0]]
     resolver.port = server[1]
-    resolver.timeout = timeout
-    resolver.lifetime = timeout
+    resolver.timeout = bounded(timeout)
+    resolver.lifetime = resolver.timeout
     addresses: list[str] = []
     nxdomain = False
     for rdtype in ("A", "AAAA"):

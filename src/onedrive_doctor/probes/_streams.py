@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
 import ssl
+import time
 from dataclasses import dataclass, field
 
 __all__ = [
+    "DEADLINE",
     "ConnectRefused",
     "HttpHead",
     "ProxyAuthRequired",
     "ProxyError",
     "Stream",
     "TlsStream",
+    "bounded",
+    "budget_gone",
     "open_tcp",
     "proxy_connect",
     "read_head",
@@ -25,6 +30,29 @@ __all__ = [
 
 _MAX_HEAD = 64 * 1024
 _CHUNK = 16 * 1024
+
+#: The run's end (``time.monotonic()``), set once by the caller for every task it starts. Every
+#: network operation is bounded by it as well as by its own timeout, so a cancellation that
+#: ``asyncio.wait_for`` drops (Python 3.11, when the inner read had already finished) cannot let a
+#: read loop run past the budget: the next operation finds the deadline gone and stops.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("deadline", default=None)
+
+
+def budget_gone() -> bool:
+    """Whether the run's deadline has passed (a timeout then is the budget's, not the peer's)."""
+    deadline = DEADLINE.get()
+    return deadline is not None and time.monotonic() >= deadline
+
+
+def bounded(timeout: float) -> float:
+    """``timeout`` cut to what is left of the run; ``TimeoutError`` when nothing is left."""
+    deadline = DEADLINE.get()
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise asyncio.TimeoutError("stopped: the run's time budget ran out")
+    return min(timeout, left)
 
 
 class ProxyError(Exception):
@@ -58,11 +86,13 @@ class Stream:
     async def write(self, data: bytes) -> None:
         """Send all of ``data``."""
         self.writer.write(data)
-        await asyncio.wait_for(self.writer.drain(), self.timeout)
+        limit = bounded(self.timeout)
+        await asyncio.wait_for(self.writer.drain(), limit)
 
     async def read(self, limit: int = _CHUNK) -> bytes:
         """Up to ``limit`` bytes; ``b""`` at end of stream."""
-        return await asyncio.wait_for(self.reader.read(limit), self.timeout)
+        timeout = bounded(self.timeout)  # first: no read is started past the deadline
+        return await asyncio.wait_for(self.reader.read(limit), timeout)
 
     def peer(self) -> str | None:
         """The address actually connected to."""
@@ -76,7 +106,8 @@ class Stream:
 
 async def open_tcp(address: str, port: int, timeout: float) -> Stream:
     """Open a TCP connection; ``OSError`` or ``asyncio.TimeoutError`` on failure."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), timeout)
+    limit = bounded(timeout)
+    reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), limit)
     return Stream(reader, writer, timeout)
 
 

@@ -22,7 +22,16 @@ from ._dns import DnsFailure, resolve
 from ._http import HttpResponse, http_get
 from ._pac import PacError, evaluate_pac
 from ._proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
-from ._streams import ConnectRefused, ProxyAuthRequired, ProxyError, Stream, TlsStream, open_tcp
+from ._streams import (
+    DEADLINE,
+    ConnectRefused,
+    ProxyAuthRequired,
+    ProxyError,
+    Stream,
+    TlsStream,
+    budget_gone,
+    open_tcp,
+)
 from ._streams import proxy_connect as _proxy_connect
 from .attempt import AttemptStatus, ProbeAttempt
 from .results import HttpsResult
@@ -83,6 +92,10 @@ class _Recorder:
         self, probe: str, target: str, via: str | None, step: Callable[[], Awaitable[_Outcome]]
     ) -> ProbeAttempt:
         start = time.monotonic()
+        if budget_gone():
+            # Not started: the budget ran out before this step's turn. It leaves no attempt
+            # (nothing was tried); the steps the budget cut short say so themselves.
+            return ProbeAttempt(probe, target, AttemptStatus.TIMEOUT, self._stopped, 0.0, via)
         try:
             status, error, result = await step()
         except asyncio.CancelledError:
@@ -92,13 +105,13 @@ class _Recorder:
                 via,
                 start,
                 AttemptStatus.TIMEOUT,
-                f"stopped: the run's time budget of {self.budget:g} s ran out",
+                self._stopped,
                 {},
             )
             raise
         except asyncio.TimeoutError as exc:
             status, result = AttemptStatus.TIMEOUT, {}
-            error = str(exc) or "no answer within the timeout"
+            error = self._stopped if budget_gone() else str(exc) or "no answer within the timeout"
         except DnsFailure as exc:
             status = AttemptStatus.TIMEOUT if exc.rcode == "TIMEOUT" else AttemptStatus.FAILED
             error = f"DNS {exc}"
@@ -115,6 +128,10 @@ class _Recorder:
         except (ValueError, PacError) as exc:
             status, error, result = AttemptStatus.FAILED, str(exc), {}
         return self._add(probe, target, via, start, status, error, result)
+
+    @property
+    def _stopped(self) -> str:
+        return f"stopped: the run's time budget of {self.budget:g} s ran out"
 
     def _add(
         self,
@@ -375,6 +392,8 @@ class _Session:
             # then stays silent (a firewall dropping TLS, a dead middlebox) is a finding.
             tls = await asyncio.wait_for(self._tls(stream, host, self.context), timeout)
         except asyncio.TimeoutError:
+            if budget_gone():
+                raise  # the budget's stop, not a silent peer
             silent = HttpsResult(stage="tls")
             return (
                 AttemptStatus.TIMEOUT,
@@ -399,6 +418,8 @@ class _Session:
             )
         except asyncio.TimeoutError:
             stream.close()
+            if budget_gone():
+                raise
             result["stage"] = "http"
             return (
                 AttemptStatus.TIMEOUT,
@@ -586,11 +607,16 @@ async def _run(opts: NetworkOptions, registry: Registry | None) -> dict[str, Any
     jobs.extend(session.endpoint(endpoint) for endpoint in opts.endpoints)
     if opts.endpoints:
         jobs.extend(session.proxy_check(p, opts.endpoints[0]) for p in session.configured_proxies())
+    # Tasks copy the context when they are created: every operation of every probe is bounded
+    # by this deadline, so a cancellation that asyncio.wait_for drops cannot keep one running.
+    DEADLINE.set(started + opts.budget)
     tasks = [asyncio.ensure_future(job) for job in jobs]
     _, pending = await asyncio.wait(tasks, timeout=opts.budget)
     for task in pending:
         task.cancel()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
+    # A task that swallowed its cancel ends at its next bounded operation; wait a moment only.
+    await asyncio.wait(tasks, timeout=1.0)
+    results = [_outcome_of(task) for task in tasks]
     for outcome in results:
         if isinstance(outcome, Exception):
             # A bug in a probe must not lose the others' evidence; record it instead.
@@ -609,6 +635,16 @@ async def _run(opts: NetworkOptions, registry: Registry | None) -> dict[str, Any
         },
         "attempts": [attempt.to_json() for attempt in _in_order(session.rec.attempts, opts)],
     }
+
+
+def _outcome_of(task: asyncio.Future[None]) -> BaseException | None:
+    """The task's exception (retrieved, so asyncio never logs it), or ``None``."""
+    if not task.done():
+        task.cancel()
+        return None
+    if task.cancelled():
+        return None
+    return task.exception()
 
 
 _KIND_ORDER = ("pac", "ncsi", "proxy", "dns", "tcp", "https", "tls_scan")

@@ -21,7 +21,16 @@ from .. import tls
 from ..tls import ClientHelloSpec, ProtocolVersion, ServerReader
 from ..tls.suites import SUITES, suites_for
 from ._dns import DnsFailure, resolve
-from ._streams import ConnectRefused, ProxyError, Stream, open_tcp, proxy_connect
+from ._streams import (
+    DEADLINE,
+    ConnectRefused,
+    ProxyError,
+    Stream,
+    bounded,
+    budget_gone,
+    open_tcp,
+    proxy_connect,
+)
 
 __all__ = ["PROTOCOLS", "ScanError", "ScanOptions", "ScanTarget", "scan", "scan_sync"]
 
@@ -143,6 +152,7 @@ class Scanner:
         self.reachable = False
         self.tls_seen = False
         self.first_error: str | None = None
+        self.out_of_budget = False  # a step found the scan's budget gone: results are partial
 
     # ---- one connection ---------------------------------------------------------------
     async def _open(self) -> Stream:
@@ -176,11 +186,14 @@ class Scanner:
         async with self._slots:
             result = _Exchange()
             try:
-                await asyncio.wait_for(
-                    self._exchange(hello, until, sslv2, result), self.opts.timeout
-                )
+                limit = bounded(self.opts.timeout)
+                await asyncio.wait_for(self._exchange(hello, until, sslv2, result), limit)
             except asyncio.TimeoutError:
-                result.closed = result.closed or f"no answer within {self.opts.timeout:g} s"
+                if budget_gone():
+                    self.out_of_budget = True
+                    result.closed = "stopped: the scan's budget ran out"
+                else:
+                    result.closed = result.closed or f"no answer within {self.opts.timeout:g} s"
                 result.timed_out = True
             except _ProxyUnreachable as exc:
                 result.closed = str(exc)
@@ -482,7 +495,8 @@ async def _chain_via_ssl(scanner: Scanner) -> tuple[bytes, ...]:
         stream = await scanner._open()
         try:
             tls_stream = TlsStream(stream, context, scanner.target.server_name)
-            await asyncio.wait_for(tls_stream.handshake(), scanner.opts.timeout)
+            limit = bounded(scanner.opts.timeout)
+            await asyncio.wait_for(tls_stream.handshake(), limit)
             chain = getattr(tls_stream.ssl, "get_unverified_chain", None)
             if chain is not None:  # Python 3.13 and later: the whole chain as sent
                 certs = [c for c in chain() if isinstance(c, (bytes, bytearray))]
@@ -516,13 +530,31 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
         done = await asyncio.gather(*(protocol_and_groups(p) for p in opts.protocols))
         return dict(zip(opts.protocols, done, strict=True))
 
+    # Every connection, read and handshake is bounded by the deadline (_streams.bounded), so
+    # the scan ends at its budget by itself and keeps what it found; the outer wait is only a
+    # safety net.
+    outer = DEADLINE.get()  # inside diagnose, the run's deadline may come first
+    token = DEADLINE.set(min(started + opts.budget, outer or float("inf")))
     try:
-        results = await asyncio.wait_for(run(), opts.budget)
+        results = await asyncio.wait_for(run(), opts.budget + 1.0)
     except asyncio.TimeoutError as exc:
         raise ScanError(
             f"the scan of {target.host}:{target.port} did not finish within its "
             f"budget of {opts.budget:g} s"
         ) from exc
+    finally:
+        DEADLINE.reset(token)
+    if scanner.out_of_budget and not scanner.tls_seen:
+        raise ScanError(
+            f"the scan of {target.host}:{target.port} did not finish within its "
+            f"budget of {opts.budget:g} s"
+        )
+    if scanner.out_of_budget:
+        for label in opts.protocols:
+            results[label].notes.append(
+                f"incomplete: the scan's budget of {opts.budget:g} s ran out; "
+                "what is listed was found before"
+            )
     if not scanner.tls_seen and opts.proxy is not None and not scanner.reachable:
         raise ScanError(
             f"the proxy {opts.proxy.url} gave no tunnel to {target.host}:{target.port} within "

@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import winbundles as wb  # noqa: E402
-
 from onedrive_doctor.analysis import analyze_bundle  # noqa: E402
 from onedrive_doctor.knowledge.endpoints import REQUIRED_ENDPOINTS  # noqa: E402
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ class Bundle:
 
     origin: str
     files: dict[str, bytes]
+    # The newest date of the bundle's files (folder mtimes, zip member dates): when the
+    # evidence was collected if the manifest does not say.
+    modified: dt.datetime | None = None
 
     def names(self, prefix: str = "") -> list[str]:
         """File names below ``prefix``, sorted."""
@@ -39,16 +43,19 @@ def open_bundle(path: str | Path) -> Bundle:
     if not target.exists():
         raise BundleError("no such file or directory", source=str(target))
     if target.is_dir():
-        return Bundle(str(target), _read_folder(target))
+        files, newest = _read_folder(target)
+        return Bundle(str(target), files, newest)
     if zipfile.is_zipfile(target):
-        return Bundle(str(target), _read_zip(target))
+        files, newest = _read_zip(target)
+        return Bundle(str(target), files, newest)
     raise BundleError(
         "not a bundle: expected a folder or a .zip of one (see spec/bundle.md)", source=str(target)
     )
 
 
-def _read_folder(root: Path) -> dict[str, bytes]:
+def _read_folder(root: Path) -> tuple[dict[str, bytes], dt.datetime | None]:
     files: dict[str, bytes] = {}
+    newest: float | None = None
     try:
         total = 0
         for item in sorted(root.rglob("*")):
@@ -62,13 +69,18 @@ def _read_folder(root: Path) -> dict[str, bytes]:
             if total > MAX_BUNDLE_BYTES:
                 raise BundleError(f"more than {MAX_BUNDLE_BYTES} bytes in all", source=str(root))
             files[item.relative_to(root).as_posix()] = item.read_bytes()
+            mtime = item.stat().st_mtime
+            newest = mtime if newest is None else max(newest, mtime)
     except OSError as exc:
         raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(root)) from exc
-    return files
+    if newest is None:
+        return files, None
+    return files, dt.datetime.fromtimestamp(newest, dt.timezone.utc)
 
 
-def _read_zip(archive: Path) -> dict[str, bytes]:
+def _read_zip(archive: Path) -> tuple[dict[str, bytes], dt.datetime | None]:
     files: dict[str, bytes] = {}
+    newest: dt.datetime | None = None
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [info for info in zf.infolist() if not info.is_dir()]
@@ -87,6 +99,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
                 if len(data) > MAX_FILE_BYTES:
                     raise BundleError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
                 files[str(name)] = data
+                newest = _newer(newest, info.date_time)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -98,7 +111,18 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
         zlib.error,
     ) as exc:
         raise BundleError(f"broken or truncated .zip: {exc}", source=str(archive)) from exc
-    return _strip_common_folder(files)
+    return _strip_common_folder(files), newest
+
+
+def _newer(
+    newest: dt.datetime | None, stamp: tuple[int, int, int, int, int, int]
+) -> dt.datetime | None:
+    """The later of ``newest`` and a zip member's date (local time without a zone: read as UTC)."""
+    try:
+        when = dt.datetime(*stamp, tzinfo=dt.timezone.utc)
+    except ValueError:  # a DOS date of 0 (1980-00-00) or another impossible one
+        return newest
+    return when if newest is None or when > newest else newest
 
 
 def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:

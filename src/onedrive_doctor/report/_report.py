@@ -39,6 +39,10 @@ class Report:
     problems: Mapping[str, str] = field(default_factory=dict)
     error_code: str | None = None  # diagnose --error: the code the report is focused on
     note: str | None = None  # one line shown above the findings
+    # What files show besides their values (a key reg.exe said is absent, a re-encoded file).
+    evidence_notes: Mapping[str, str] = field(default_factory=dict)
+    as_of: str | None = None  # when the evidence was collected: the date the checks judged by
+    as_of_source: str | None = None
 
     @property
     def exit_code(self) -> int:

@@ -37,6 +37,11 @@ def render_text(report: Report, color: bool = False, width: int = 100) -> str:
     _say(console, f"[dim]Evidence: {escape(_describe_origin(report))}[/]")
     if report.note:
         _say(console, f"[bold]{escape(report.note)}[/]")
+    # Which file could not be read and why: only the checks that need it are unknown.
+    for name, reason in sorted(report.problems.items()):
+        _say(console, f"[yellow]Unreadable file {escape(name)}[/]: {escape(reason)}", indent=2)
+    for _name, note in sorted(report.evidence_notes.items()):
+        _say(console, f"[dim]Note: {escape(note)}[/]", indent=2)
     console.print()
     for summary in report.steps():
         mark, word = _MARK[summary.status]

@@ -258,7 +258,8 @@ def bundle(
     A keyword's underscores become dots and dashes: ``hotfixes_txt`` -> ``hotfixes.txt``,
     ``probes_json`` -> ``probes.json``.
     """
-    content: dict[str, bytes | str] = {"manifest.json": WINDOWS_MANIFEST}
+    manifest = globals().get("WINDOWS_MANIFEST_OF_BUNDLE", WINDOWS_MANIFEST)
+    content: dict[str, bytes | str] = {"manifest.json": manifest}
     for stem, blocks in registry.items():
         if isinstance(blocks, str):
             blocks = [blocks]
@@ -286,11 +287,20 @@ def findings(
     return {f["id"]: f for f in result.json()["findings"] if f["id"].startswith(prefixes)}
 
 
-def freeze_today(monkeypatch: pytest.MonkeyPatch, day: datetime.date = SUPPORTED_DAY) -> None:
-    """Make OS002 compare support dates with ``day``."""
-    from onedrive_doctor.checks import os_
+def manifest_collected(day: datetime.date) -> str:
+    """The Windows manifest of a bundle collected on ``day`` (checks judge as of that day)."""
+    return WINDOWS_MANIFEST.replace(
+        "2026-11-20T10:00:00+00:00", f"{day.isoformat()}T10:00:00+00:00"
+    )
 
-    monkeypatch.setattr(os_, "today", lambda: day)
+
+def freeze_today(monkeypatch: pytest.MonkeyPatch, day: datetime.date = SUPPORTED_DAY) -> None:
+    """Make OS002 compare support dates with ``day``: bundles built after this are collected then.
+
+    Checks read the clock only through the evidence's collection date (``as_of``), so the
+    bundle's manifest carries the day.
+    """
+    monkeypatch.setitem(globals(), "WINDOWS_MANIFEST_OF_BUNDLE", manifest_collected(day))
 
 
 def status(finding: dict[str, Any]) -> tuple[str, str, str | None]:

@@ -37,7 +37,15 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
             replay_json = (json.dumps(replays, indent=2) + "\n").encode()
             evidence = build_evidence(bundle.derive({"replay.json": replay_json}))
     findings = tuple(run_checks(evidence))
-    return Report(findings, bundle.origin, evidence.manifest, dict(evidence.problems))
+    return Report(
+        findings,
+        bundle.origin,
+        evidence.manifest,
+        dict(evidence.problems),
+        evidence_notes=dict(evidence.notes),
+        as_of=evidence.as_of.isoformat(timespec="seconds"),
+        as_of_source=evidence.as_of_source,
+    )
 
 
 def replay_for(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any] | None:
@@ -45,13 +53,7 @@ def replay_for(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any] | Non
 
     ``None`` when the bundle does not say enough about the PC's Windows to rebuild it.
     """
-    from .errors import InputError
-    from .windows.client_model import client_profile
-
-    try:
-        profile = client_profile(evidence)
-    except InputError:
-        return None
+    profile = evidence.profile.value
     if profile is None or not profile.offered_protocols:
         return None
     return replay_profile(profile, opts, _probe_routes(evidence, opts))

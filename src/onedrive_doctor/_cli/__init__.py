@@ -420,7 +420,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..report.simulate import render_simulation
-    from ..windows.client_model import ClientProfile, client_profile, default_profile
+    from ..windows.client_model import ClientProfile, default_profile
     from ..windows.simulate import simulation, verdict_from_replay
 
     profile: ClientProfile | None
@@ -436,9 +436,12 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         from ..evidence import build_evidence
 
         try:
-            profile = client_profile(build_evidence(open_bundle(args.bundle)))
+            parsed = build_evidence(open_bundle(args.bundle)).profile
         except InputError as exc:
             _fatal(str(exc))
+        if parsed.problem is not None:
+            _fatal(parsed.problem)
+        profile = parsed.value
         if profile is None:
             _fatal(
                 f"{args.bundle}: the bundle does not say which Windows the PC runs "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import stat
 import zipfile
@@ -57,6 +58,9 @@ class Bundle:
 
     origin: str
     files: dict[str, bytes]
+    # The newest date of the bundle's files (folder mtimes, zip member dates): when the
+    # evidence was collected if the manifest does not say.
+    modified: dt.datetime | None = None
 
     def names(self, prefix: str = "") -> list[str]:
         """File names below ``prefix``, sorted."""
@@ -87,7 +91,8 @@ def open_bundle(path: str | Path) -> Bundle:
     except OSError as exc:
         raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(target)) from exc
     if stat.S_ISDIR(mode):
-        return Bundle(str(target), _read_folder(target))
+        files, newest = _read_folder(target)
+        return Bundle(str(target), files, newest)
     if not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
         raise BundleError(
@@ -95,15 +100,17 @@ def open_bundle(path: str | Path) -> Bundle:
             source=str(target),
         )
     if zipfile.is_zipfile(target):
-        return Bundle(str(target), _read_zip(target))
+        files, newest = _read_zip(target)
+        return Bundle(str(target), files, newest)
     raise BundleError(
         "not a bundle: expected a folder or a .zip of one (see docs/spec/bundle.md)",
         source=str(target),
     )
 
 
-def _read_folder(root: Path) -> dict[str, bytes]:
+def _read_folder(root: Path) -> tuple[dict[str, bytes], dt.datetime | None]:
     files: dict[str, bytes] = {}
+    newest: float | None = None
     try:
         with os.scandir(root) as scan:
             top = {entry.name.lower() for entry in scan}
@@ -128,9 +135,13 @@ def _read_folder(root: Path) -> dict[str, bytes]:
             if total > MAX_BUNDLE_BYTES:
                 raise BundleError(f"more than {MAX_BUNDLE_BYTES} bytes in all", source=str(root))
             files[item.relative_to(root).as_posix()] = item.read_bytes()
+            mtime = item.stat().st_mtime
+            newest = mtime if newest is None else max(newest, mtime)
     except OSError as exc:
         raise BundleError(f"cannot read: {exc.strerror or exc}", source=str(root)) from exc
-    return files
+    if newest is None:
+        return files, None
+    return files, dt.datetime.fromtimestamp(newest, dt.timezone.utc)
 
 
 def _walk(root: Path) -> list[Path]:
@@ -160,8 +171,9 @@ def _walk(root: Path) -> list[Path]:
     return sorted(found)
 
 
-def _read_zip(archive: Path) -> dict[str, bytes]:
+def _read_zip(archive: Path) -> tuple[dict[str, bytes], dt.datetime | None]:
     files: dict[str, bytes] = {}
+    newest: dt.datetime | None = None
     try:
         with zipfile.ZipFile(archive) as zf:
             members = [info for info in zf.infolist() if not info.is_dir()]
@@ -180,6 +192,7 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
                 if len(data) > MAX_FILE_BYTES:
                     raise BundleError(f"{info.filename} is larger than {MAX_FILE_BYTES} bytes")
                 files[str(name)] = data
+                newest = _newer(newest, info.date_time)
     except (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
@@ -191,7 +204,18 @@ def _read_zip(archive: Path) -> dict[str, bytes]:
         zlib.error,
     ) as exc:
         raise BundleError(f"broken or truncated .zip: {exc}", source=str(archive)) from exc
-    return _strip_common_folder(files)
+    return _strip_common_folder(files), newest
+
+
+def _newer(
+    newest: dt.datetime | None, stamp: tuple[int, int, int, int, int, int]
+) -> dt.datetime | None:
+    """The later of ``newest`` and a zip member's date (local time without a zone: read as UTC)."""
+    try:
+        when = dt.datetime(*stamp, tzinfo=dt.timezone.utc)
+    except ValueError:  # a DOS date of 0 (1980-00-00) or another impossible one
+        return newest
+    return when if newest is None or when > newest else newest
 
 
 def _strip_common_folder(files: dict[str, bytes]) -> dict[str, bytes]:

@@ -23,10 +23,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
-from ..errors import InputError
 from ..evidence import Evidence
 from ..fixes import (
     ABSENT,
@@ -42,6 +40,7 @@ from ..fixes import (
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy
 from ..knowledge.endpoints import REQUIRED_ENDPOINTS, parse_host_port
 from ..model import Fix, Outcome
+from ..parsed import Parsed
 from ..probes.results import ScanResult
 from ..registry.regfile import Registry, normalize_key
 from ..tls import ProtocolVersion
@@ -52,7 +51,6 @@ from ..windows.client_model import (
     PROTOCOL_NAMES,
     SCHANNEL,
     ClientProfile,
-    client_profile,
     protocols_of_mask,
 )
 from ..windows.offer import Verdict, judge_policy, judge_scan
@@ -104,32 +102,49 @@ AFD_GCM_SUITES = (
 # --- the profile -----------------------------------------------------------------------------
 
 
+#: The parsed text files ``profile_of`` can be told a check depends on.
+_TEXT_FIELDS = {
+    "hotfixes.txt": "hotfixes",
+    "cipher-suites.txt": "cipher_suites",
+    "ecc-curves.txt": "ecc_curves",
+}
+
+
 def profile_of(
-    ev: Evidence, uses: Sequence[str] = (), needs: Sequence[str] = ()
+    ev: Evidence,
+    uses: Sequence[str] = (),
+    needs: Sequence[str] = (),
+    reads: Sequence[str] | None = None,
 ) -> ClientProfile | Outcome:
     """The PC's effective TLS client, or the outcome that says why there is none.
 
     ``uses`` are the text files (``hotfixes.txt``, ``cipher-suites.txt``, ``ecc-curves.txt``)
     the calling check's result depends on: an unreadable one makes it ``unknown``; the others
-    are left out of the profile, so a broken hotfix list does not blind SCH001. ``needs`` names
-    further registry keys for the "no Windows evidence" message.
+    are left out of the profile (evidence builds it from the good files only), so a broken
+    hotfix list does not blind SCH001. ``reads`` are the registry exports (``registry/<stem>.reg``
+    stems of docs/spec/bundle.md) the result depends on: only their problems make it ``unknown``
+    (``None``: every export counts). ``needs`` names further registry keys for the "no Windows
+    evidence" message.
     """
     other_os = not_windows(ev)
     if other_os is not None:
         return other_os
-    for prefix in ("registry/", *uses):
-        problem = ev.problem(prefix)
-        if problem is not None:
-            return Outcome.unknown(f"unreadable evidence: {problem}")
-    texts = MappingProxyType({k: v for k, v in ev.texts.items() if k in uses})
-    try:
-        profile = client_profile(dataclasses.replace(ev, texts=texts))
-    except InputError as exc:
-        return Outcome.unknown(f"unreadable evidence: {exc}")
-    if profile is None:
+    stems = ("currentversion", *reads) if reads is not None else ()
+    problem = ev.registry_problem(*stems)
+    if problem is None:
+        for name in uses:
+            parsed: Parsed[Any] = getattr(ev, _TEXT_FIELDS[name])
+            if parsed.problem is not None:
+                problem = parsed.problem
+                break
+    if problem is None:
+        problem = ev.profile.problem
+    if problem is not None:
+        return Outcome.unknown(f"unreadable evidence: {problem}")
+    if ev.profile.value is None:
         wanted = ", ".join((CURRENT_VERSION_KEY, *needs))
         return Outcome.unknown(f"{NO_WINDOWS_EVIDENCE} (needs registry/: {wanted})")
-    return profile
+    return ev.profile.value
 
 
 def registry_of(ev: Evidence) -> Registry:

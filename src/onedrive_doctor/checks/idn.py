@@ -16,11 +16,9 @@ from ..fixes import Change, ManualStep, RunCommand, Safety, Shell, manual
 from ..model import Fix, Outcome, Severity
 from ..parsers.dsregcmd import (
     DiagnosticResult,
-    DsregcmdParseError,
     DsregcmdStatus,
-    parse_dsregcmd,
 )
-from ..parsers.nltest import NltestParseError, NltestResult, parse_nltest
+from ..parsers.nltest import NltestResult
 from ._common import NO_WINDOWS_EVIDENCE, not_windows
 
 __all__ = [
@@ -118,39 +116,25 @@ def _http_error_code(value: str | None) -> str | None:
 
 
 def _dsregcmd(ev: Evidence) -> DsregcmdStatus | Outcome:
-    """The parsed dsregcmd.txt, or the outcome that says why there is none."""
+    """The dsregcmd.txt evidence parsed once, or the outcome saying why there is none."""
     other_os = not_windows(ev)
     if other_os is not None:
         return other_os
-    problem = ev.problem(_DSREGCMD)
-    if problem is not None:
-        return Outcome.unknown(f"unreadable evidence: {problem}")
-    text = ev.texts.get(_DSREGCMD)
-    if text is None and _DSREGCMD in ev.unavailable:
+    if ev.dsregcmd.problem is not None:
+        return Outcome.unknown(f"unreadable evidence: {ev.dsregcmd.problem}")
+    if ev.dsregcmd.value is None and _DSREGCMD in ev.unavailable:
         return Outcome.not_applicable(
             f"{ev.unavailable[_DSREGCMD]} does not exist on this Windows (unavailable.txt): "
             "device join to Entra ID is a Windows 10/11 feature"
         )
-    if text is None:
+    if ev.dsregcmd.value is None:
         return Outcome.unknown(f"{NO_WINDOWS_EVIDENCE} (needs {_DSREGCMD})")
-    try:
-        return parse_dsregcmd(text, _DSREGCMD)
-    except DsregcmdParseError as exc:
-        return Outcome.unknown(f"unreadable evidence: {exc}")
+    return ev.dsregcmd.value
 
 
 def _nltest(ev: Evidence) -> NltestResult | str | None:
     """The parsed nltest.txt; a string saying why it is unreadable; None when absent."""
-    problem = ev.problem(_NLTEST)
-    if problem is not None:
-        return problem
-    text = ev.texts.get(_NLTEST)
-    if text is None:
-        return None
-    try:
-        return parse_nltest(text, _NLTEST)
-    except NltestParseError as exc:
-        return str(exc)
+    return ev.nltest.problem if ev.nltest.problem is not None else ev.nltest.value
 
 
 def _yes_no(value: bool | None) -> str:

@@ -72,7 +72,11 @@ def internet_options_tls12_off(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/microsoft-365/compliance/tls-1.0-and-1.1-deprecation-for-office-365
 
     """
-    profile = profile_of(ev, needs=(INET_HKCU,))
+    profile = profile_of(
+        ev,
+        needs=(INET_HKCU,),
+        reads=("inet-hkcu", "inet-hklm", "inet-policy-hkcu", "inet-policy-hklm"),
+    )
     if isinstance(profile, Outcome):
         return profile
     registry = registry_of(ev)

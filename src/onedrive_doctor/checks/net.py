@@ -587,7 +587,10 @@ def proxy_mismatch(ev: Evidence) -> Outcome:
     other_os = not_windows(ev)
     if other_os is not None:
         return other_os
-    problem = ev.problem("registry/")
+    # Only the Internet Settings exports hold the proxy settings (docs/spec/bundle.md).
+    problem = ev.registry_problem(
+        "inet-hklm", "inet-hklm-wow64", "inet-hkcu", "inet-policy-hklm", "inet-policy-hkcu"
+    )
     if ev.registry is None:
         if problem:
             return Outcome.unknown(f"unreadable evidence: {problem}")

@@ -22,8 +22,6 @@ from ..parsers.onedrive_client import (
     ONEDRIVE_JSON,
     WINDOWS_LOCATIONS,
     ClientInfo,
-    OneDriveJsonError,
-    find_client,
     key_exported,
     reset_changes,
     reset_command,
@@ -41,6 +39,9 @@ _QUIT_WINDOWS = (
     "Help & Settings > Quit OneDrive."
 )
 
+# The exports holding the OneDrive keys (registry/<stem>.reg, docs/spec/bundle.md).
+_ONEDRIVE_FILES = ("onedrive-hkcu", "onedrive-hklm", "onedrive-hklm-wow64")
+
 
 def _onedrive_json(ev: Evidence) -> Any:
     """The parsed onedrive.json, or ``None`` when the bundle has none."""
@@ -49,11 +50,7 @@ def _onedrive_json(ev: Evidence) -> Any:
 
 def _client(ev: Evidence) -> tuple[ClientInfo, str | None]:
     """The client as the bundle shows it, and why onedrive.json could not be read, if so."""
-    problem = ev.problem(ONEDRIVE_JSON)
-    try:
-        return find_client(ev.registry, _onedrive_json(ev)), problem
-    except OneDriveJsonError as exc:
-        return find_client(ev.registry, None), str(exc)
+    return ev.onedrive_client
 
 
 def _nothing_known(ev: Evidence, problem: str | None) -> Outcome:
@@ -70,7 +67,7 @@ def _nothing_known(ev: Evidence, problem: str | None) -> Outcome:
         return Outcome.not_applicable(
             f"OneDrive's sync app runs on Windows and macOS; this bundle comes from {host}"
         )
-    registry_problem = ev.problem("registry/")
+    registry_problem = ev.registry_problem(*_ONEDRIVE_FILES)
     if registry_problem:
         return Outcome.unknown(f"unreadable evidence: {registry_problem}")
     return Outcome.unknown(
@@ -301,7 +298,7 @@ def oneauth_unrecoverable(ev: Evidence) -> Outcome:
     if other_os is not None:
         return other_os
     if not key_exported(ev.registry, HKCU_KEY):
-        problem = ev.problem("registry/")
+        problem = ev.registry_problem(*_ONEDRIVE_FILES)
         if problem:
             return Outcome.unknown(f"unreadable evidence: {problem}")
         if ev.registry is None:

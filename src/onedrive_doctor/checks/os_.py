@@ -17,18 +17,13 @@ from ._windows import (
     profile_of,
 )
 
-__all__ = ["os_cannot_meet_afd_policy", "os_unsupported", "today"]
+__all__ = ["os_cannot_meet_afd_policy", "os_unsupported"]
 
 # OneDrive's announcement (November 2021, as reported by third parties; no Microsoft page in
 # docs/knowledge/): no updates for the personal sync app on Windows 7 / 8 / 8.1 from 1 January 2022,
 # no syncing of personal accounts from 1 March 2022; the business app follows the Windows
 # lifecycle from 1 January 2022.
 ONEDRIVE_PRE10_END = datetime.date(2022, 1, 1)
-
-
-def today() -> datetime.date:
-    """The date OS002 compares support end dates with (tests replace this function)."""
-    return datetime.date.today()
 
 
 _UPGRADE_STEPS = manual(
@@ -79,7 +74,7 @@ def os_cannot_meet_afd_policy(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/microsoft-365/compliance/technical-reference-details-about-encryption
 
     """
-    profile = profile_of(ev)
+    profile = profile_of(ev, reads=())
     if isinstance(profile, Outcome):
         return profile
     door = front_door(ev)
@@ -167,13 +162,15 @@ def os_unsupported(ev: Evidence) -> Outcome:
           https://windowsreport.com/outdated-devices-will-no-longer-receive-microsoft-windows-onedrive/
 
     """
-    profile = profile_of(ev)
+    profile = profile_of(ev, reads=())
     if isinstance(profile, Outcome):
         return profile
     family = profile.family
     edition = profile.os.edition_id if profile.os is not None else None
     end = family.lifecycle.end_for(edition)
-    day = today()
+    # The day the evidence was collected, not the day it is analysed: an old bundle is judged
+    # as of its collection.
+    day = ev.today
     evidence: dict[str, Any] = {
         "windows": profile.label,
         "edition": edition,

@@ -62,6 +62,8 @@ __all__ = [
 # Files whose content changes the suite list or the curves (client_model: KB3042058 / KB2919355
 # decide the pre-Windows-10 default list; Get-TlsCipherSuite and Get-TlsEccCurve the live ones).
 _SUITE_FILES = ("hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt")
+# The exports that decide the suite list and curves (registry/<stem>.reg, docs/spec/bundle.md).
+_SUITE_EXPORTS = ("schannel", "ssl-policy", "ssl-local")
 # "The list is limited to 1,023 characters" (manage-tls, docs/knowledge/windows-tls.md §4.6).
 _POLICY_LIMIT = 1023
 _NIST_CURVES = {"secp256r1", "secp384r1", "nistp256", "nistp384"}
@@ -122,7 +124,7 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
           https://support.microsoft.com/topic/update-to-enable-tls-1-1-and-tls-1-2-as-default-secure-protocols-in-winhttp-in-windows-c4bd73d2-31d7-761e-0178-11268bb10392
 
     """
-    profile = profile_of(ev, needs=(SCHANNEL_KEY,))
+    profile = profile_of(ev, needs=(SCHANNEL_KEY,), reads=("schannel",))
     if isinstance(profile, Outcome):
         return profile
     key = protocol_key(ProtocolVersion.TLSv1_2)
@@ -202,7 +204,7 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
 
 def _suite_profile(ev: Evidence) -> tuple[ClientProfile, ClientProfile, FrontDoor] | Outcome:
     """The profile, the same judged as if TLS 1.2 were on, and the front door; or why not."""
-    profile = profile_of(ev, uses=_SUITE_FILES, needs=(SCHANNEL_KEY,))
+    profile = profile_of(ev, uses=_SUITE_FILES, needs=(SCHANNEL_KEY,), reads=_SUITE_EXPORTS)
     if isinstance(profile, Outcome):
         return profile
     if not tls_settings_collected(ev, registry_of(ev)):
@@ -581,13 +583,18 @@ def cipher_order_policy_override(ev: Evidence) -> Outcome:
           https://github.com/microsoft/azure-devops-tls12
 
     """
-    profile = profile_of(ev, needs=(POLICY_SSL_KEY,))
+    profile = profile_of(ev, needs=(POLICY_SSL_KEY,), reads=_SUITE_EXPORTS)
     if isinstance(profile, Outcome):
         return profile
     registry = registry_of(ev)
     value = registry.value(POLICY_SSL_KEY, "Functions")
     if value is None:
-        if exported(registry, POLICY_SSL_KEY) or tls_settings_collected(ev, registry):
+        # reg.exe saying the policy key does not exist is evidence too (no policy is set).
+        if (
+            exported(registry, POLICY_SSL_KEY)
+            or ev.key_absent(POLICY_SSL_KEY)
+            or tls_settings_collected(ev, registry)
+        ):
             return Outcome.passed(
                 f"No Group Policy cipher suite order is set: no Functions value at "
                 f"{POLICY_SSL_KEY}.",
@@ -794,7 +801,7 @@ def no_nist_curve(ev: Evidence) -> Outcome:
         - Manage TLS: https://learn.microsoft.com/windows-server/security/tls/manage-tls
 
     """
-    profile = profile_of(ev, uses=("ecc-curves.txt",), needs=(SCHANNEL_KEY,))
+    profile = profile_of(ev, uses=("ecc-curves.txt",), needs=(SCHANNEL_KEY,), reads=_SUITE_EXPORTS)
     if isinstance(profile, Outcome):
         return profile
     family = profile.family
@@ -906,7 +913,7 @@ def tls13_client_enabled_unsupported(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/windows-server/security/tls/tls-registry-settings
 
     """
-    profile = profile_of(ev, needs=(SCHANNEL_KEY,))
+    profile = profile_of(ev, needs=(SCHANNEL_KEY,), reads=("schannel",))
     if isinstance(profile, Outcome):
         return profile
     family = profile.family

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InputError
 from ..evidence import Evidence, NetworkEvidence
 from ..fixes import manual
 from ..knowledge.endpoints import REQUIRED_ENDPOINTS
@@ -12,7 +11,7 @@ from ..knowledge.microsoft_pki import common_name, is_microsoft_issuer
 from ..model import Fix, Outcome, Severity
 from ..probes.attempt import AttemptStatus, ProbeAttempt
 from ..probes.results import HttpsResult, ReplayResult, ScanResult
-from ..windows.client_model import ClientProfile, client_profile
+from ..windows.client_model import ClientProfile
 from ..windows.offer import judge_scan
 from ._common import NO_WINDOWS_EVIDENCE, network_evidence, not_windows
 
@@ -67,10 +66,9 @@ def client_offer_rejected(ev: Evidence) -> Outcome:
     other_os = not_windows(ev)
     if other_os is not None:
         return other_os
-    try:
-        profile = client_profile(ev)
-    except InputError as exc:
-        return Outcome.unknown(f"unreadable evidence: {exc}")
+    if ev.profile.problem is not None:
+        return Outcome.unknown(f"unreadable evidence: {ev.profile.problem}")
+    profile = ev.profile.value
     if profile is None:
         # Rebuilding the offer needs the Windows TLS settings; a bundle without them cannot say
         # what Schannel would send, whatever the scan found.

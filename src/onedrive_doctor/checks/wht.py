@@ -39,6 +39,11 @@ _WINDOWS8_DOUBT = (
 __all__ = ["kb3140245_missing", "winhttp_tls12_not_default"]
 
 
+# The exports holding DefaultSecureProtocols in both views (registry/<stem>.reg,
+# docs/spec/bundle.md).
+_WINHTTP_FILES = ("inet-hklm", "inet-hklm-wow64")
+
+
 def winhttp_tls12_not_default(ev: Evidence) -> Outcome:
     r"""WinHTTP's default secure protocols lack TLS 1.2.
 
@@ -80,7 +85,7 @@ def winhttp_tls12_not_default(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/windows-server/networking/configure-secure-protocol-options-winhttp
 
     """
-    profile = profile_of(ev, uses=("hotfixes.txt",), needs=(INET_HKLM,))
+    profile = profile_of(ev, uses=("hotfixes.txt",), needs=(INET_HKLM,), reads=_WINHTTP_FILES)
     if isinstance(profile, Outcome):
         return profile
     registry = registry_of(ev)
@@ -249,7 +254,7 @@ def kb3140245_missing(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/powershell/module/microsoft.powershell.management/get-hotfix
 
     """
-    profile = profile_of(ev, uses=("hotfixes.txt",))
+    profile = profile_of(ev, uses=("hotfixes.txt",), reads=_WINHTTP_FILES)
     if isinstance(profile, Outcome):
         return profile
     family = profile.family

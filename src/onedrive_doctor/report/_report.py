@@ -40,6 +40,10 @@ class Report:
     problems: Mapping[str, str] = field(default_factory=dict)
     error_code: str | None = None  # diagnose --error: the code the report is focused on
     note: str | None = None  # one line shown above the findings
+    # What files show besides their values (a key reg.exe said is absent, a re-encoded file).
+    evidence_notes: Mapping[str, str] = field(default_factory=dict)
+    as_of: str | None = None  # when the evidence was collected: the date the checks judged by
+    as_of_source: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -99,9 +103,18 @@ def report_from_json(data: Any) -> Report:
         raise ValueError("findings is not a list")
     findings = tuple(_finding(item, f"findings[{i}]") for i, item in enumerate(raw))
     error_code, note = data.get("error_code"), data.get("note")
-    for key, value in (("error_code", error_code), ("note", note)):
+    as_of, as_of_source = bundle.get("as_of"), bundle.get("as_of_source")
+    for key, value in (
+        ("error_code", error_code),
+        ("note", note),
+        ("bundle.as_of", as_of),
+        ("bundle.as_of_source", as_of_source),
+    ):
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{key} is not a string")
+    notes = _obj(bundle.get("notes") or {}, "bundle.notes")
+    if not all(isinstance(v, str) for v in notes.values()):
+        raise ValueError("bundle.notes holds a value that is not a string")
     return Report(
         findings,
         origin,
@@ -109,6 +122,9 @@ def report_from_json(data: Any) -> Report:
         dict(problems),
         error_code=error_code,
         note=note,
+        evidence_notes=dict(notes),
+        as_of=as_of,
+        as_of_source=as_of_source,
     )
 
 

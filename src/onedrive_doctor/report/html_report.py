@@ -47,6 +47,13 @@ def render_html(report: Report) -> str:
     ]
     if report.note:
         parts.append(f"<p><strong>{escape(report.note)}</strong></p>")
+    if report.problems or report.evidence_notes:
+        items = [
+            f"<li>Unreadable file {escape(name)}: {escape(reason)}</li>"
+            for name, reason in sorted(report.problems.items())
+        ]
+        items += [f"<li>{escape(note)}</li>" for _, note in sorted(report.evidence_notes.items())]
+        parts.append(f'<ul class="evidence-files">{"".join(items)}</ul>')
     for summary in report.steps():
         word, css = _STATUS[summary.status]
         parts.append(

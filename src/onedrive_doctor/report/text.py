@@ -50,6 +50,11 @@ def render_text(
     _say(console, f"[dim]Evidence: {clean(_describe_origin(report))}[/]")
     if report.note:
         _say(console, f"[bold]{clean(report.note)}[/]")
+    # Which file could not be read and why: only the checks that need it are unknown.
+    for name, reason in sorted(report.problems.items()):
+        _say(console, f"[yellow]Unreadable file {clean(name)}[/]: {clean(reason)}", indent=2)
+    for _name, note in sorted(report.evidence_notes.items()):
+        _say(console, f"[dim]Note: {clean(note)}[/]", indent=2)
     console.print()
     for summary in report.steps():
         mark, word = _MARK[summary.status]

@@ -45,6 +45,7 @@ __all__ = [
     "WINHTTP_WOW64_KEY",
     "ClientProfile",
     "ProtocolSetting",
+    "build_profile",
     "client_profile",
     "default_profile",
     "protocol_key",
@@ -191,7 +192,6 @@ def client_profile(ev: Evidence) -> ClientProfile | None:
     from ..parsers.hotfixes import parse_hotfixes
     from ..parsers.tls_cmdlets import parse_cipher_suites, parse_ecc_curves
 
-    assumed: list[str] = []
     hotfixes = None
     if "hotfixes.txt" in ev.texts:
         hotfixes = parse_hotfixes(ev.texts["hotfixes.txt"])
@@ -201,7 +201,22 @@ def client_profile(ev: Evidence) -> ClientProfile | None:
     curves_txt = None
     if "ecc-curves.txt" in ev.texts:
         curves_txt = parse_ecc_curves(ev.texts["ecc-curves.txt"]).curves
-    return _build(version.family, version, registry, suites_txt, curves_txt, hotfixes, assumed)
+    return build_profile(version, registry, suites_txt, curves_txt, hotfixes)
+
+
+def build_profile(
+    version: OsVersion,
+    registry: Registry,
+    suites_txt: tuple[str, ...] | None = None,
+    curves_txt: tuple[str, ...] | None = None,
+    hotfixes: frozenset[str] | None = None,
+) -> ClientProfile:
+    """The effective TLS client from already parsed evidence (``None``: that file is missing).
+
+    :func:`onedrive_doctor.evidence.build_evidence` calls this once per analysis; the checks
+    read the result from ``Evidence.profile``.
+    """
+    return _build(version.family, version, registry, suites_txt, curves_txt, hotfixes, [])
 
 
 def _build(

@@ -36,6 +36,18 @@ _MAXRSS = textwrap.dedent(
 )
 
 
+def _startup(*prefix: str) -> float:
+    """How long Python takes here to start the tool and exit (the part no budget covers)."""
+    start = time.monotonic()
+    subprocess.run(
+        [*prefix, sys.executable, "-m", "onedrive_doctor", "--version"],
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    return time.monotonic() - start
+
+
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -116,7 +128,7 @@ def test_an_endless_chunk_header_neither_grows_memory_nor_outlasts_the_budget(
             check=False,
         )
         elapsed = time.monotonic() - start
-    assert elapsed < 5 + 1 + 1.5  # budget + one second + Python's start-up on a busy machine
+    assert elapsed - _startup() < 5 + 1  # the budget plus one second, start-up aside
     rss = int(done.stderr.rsplit("maxrss_kib=", 1)[1].split()[0])
     assert rss < 200 * 1024, f"{rss} KiB"  # it grew to 210 MiB in 123 s before
     attempts = json.loads((tmp_path / "b" / "probes.json").read_text())["attempts"]
@@ -186,7 +198,7 @@ def test_a_silent_scan_target_ends_at_the_budget_not_one_timeout_later() -> None
             check=False,
         )
         elapsed = time.monotonic() - start
-    assert elapsed < 2 + 1 + 1.5
+    assert elapsed - _startup() < 2 + 1
     assert done.returncode == 3
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
@@ -246,13 +258,14 @@ def test_a_silent_system_resolver_does_not_hold_the_exit(tmp_path: Path) -> None
             check=False,
         )
         elapsed = time.monotonic() - start
+        startup = _startup("ip", "netns", "exec", name)
     finally:
         if mute is not None:
             mute.kill()
             mute.wait()
         shutil.rmtree(etc, ignore_errors=True)
         subprocess.run(["ip", "netns", "delete", name], check=False)
-    assert elapsed < 3 + 1 + 1.5, done.stderr  # it took 10.2 s before
+    assert elapsed - startup < 3 + 1, done.stderr  # it took 10.2 s before
     report = json.loads(done.stdout)
     net003 = next(f for f in report["findings"] if f["id"] == "NET003")
     assert net003["status"] in ("fail", "unknown"), net003

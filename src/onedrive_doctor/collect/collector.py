@@ -94,7 +94,8 @@ def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str]
     from ..evidence import build_evidence
 
     progress("Replaying this PC's TLS ClientHello to the endpoints...")
-    replays = replay_for(build_evidence(open_bundle(writer.root)), opts)
+    # The routes are this PC's own, just probed: the replay goes the way OneDrive goes.
+    replays = replay_for(build_evidence(open_bundle(writer.root)), opts, follow_routes=True)
     if replays is not None:
         writer.write("replay.json", (json.dumps(replays, indent=2) + "\n").encode())
 

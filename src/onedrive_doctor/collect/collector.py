@@ -28,18 +28,36 @@ def collect_bundle(
     progress: Callable[[str], None] = lambda _: None,
     redact: bool = False,
     host: Host | None = None,
+    force: bool = False,
 ) -> Path:
     """Write a bundle of ``host`` into ``target``; ``network=None`` skips the network probes.
 
     ``host`` defaults to this machine (:func:`~onedrive_doctor.collect.hosts.default_host`).
     ``redact`` replaces user, tenant, device, host and domain names by placeholders (a bundle
-    meant to be shared); the findings stay the same.
+    meant to be shared); the findings stay the same. The bundle is written to a temporary
+    sibling folder and moved into ``target`` at the end; ``target`` must be missing, empty or
+    an earlier bundle of this tool unless ``force`` (``bundle._place``).
     """
     from .hosts import default_host
 
     if host is None:
         host = default_host()
-    writer = BundleWriter(target)
+    writer = BundleWriter(target, force=force)
+    try:
+        _collect_into(writer, host, network, progress, redact)
+    except BaseException:
+        writer.abort()  # Ctrl-C or an error: nothing half-written is left in the target
+        raise
+    return writer.target
+
+
+def _collect_into(
+    writer: BundleWriter,
+    host: Host,
+    network: NetworkOptions | None,
+    progress: Callable[[str], None],
+    redact: bool,
+) -> None:
     registry: Registry | None = None
     if host.system == "Windows":
         from .windows import collect_windows
@@ -67,7 +85,6 @@ def collect_bundle(
         progress(f"Redacted {redact_bundle(writer.root)} names and identifiers")
         _redact_attempts(writer)
     writer.finish(redacted=redact, network=network is not None, host=host.describe())
-    return writer.root
 
 
 def _redact_attempts(writer: BundleWriter) -> None:

@@ -339,13 +339,17 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
-def redact_files(files: Mapping[str, bytes], mark: bool = False) -> tuple[dict[str, bytes], int]:
+def redact_files(
+    files: Mapping[str, bytes], mark: bool = False, redactor: Redactor | None = None
+) -> tuple[dict[str, bytes], int]:
     """The bundle's own files of ``files``, redacted; and how many values were replaced.
 
     Each file is decoded once by the one decoder (``parsers.text``) and written back in the
     encoding it came in. JSON files are redacted as data and re-serialised (ASCII, so they
     write in any encoding). A file that is not text is left out: it could not be redacted, and
     unreadable evidence is ``unknown`` either way. ``mark`` sets the manifest's ``redacted``.
+    ``redactor``: one to share, so that other text (the manifest's error lines) gets the same
+    placeholders.
     """
     texts: dict[str, tuple[str, str]] = {}
     docs: dict[str, tuple[Any, str]] = {}
@@ -363,7 +367,7 @@ def redact_files(files: Mapping[str, bytes], mark: bool = False) -> tuple[dict[s
             except (ValueError, RecursionError):
                 pass  # not readable as JSON: redacted as text, so nothing can hide in it
         texts[name] = (text, encoding)
-    redactor = Redactor()
+    redactor = redactor if redactor is not None else Redactor()
     for text, _ in texts.values():
         redactor.learn(text)
     for doc, _ in docs.values():
@@ -390,7 +394,7 @@ def _is_regular(path: Path) -> bool:
         return False
 
 
-def redact_bundle(root: str | Path) -> int:
+def redact_bundle(root: str | Path, redactor: Redactor | None = None) -> int:
     """Redact the bundle folder's own files in place; returns how many values were replaced.
 
     Only the files a bundle has (``registry/*.reg`` and the names of docs/spec/bundle.md), only
@@ -407,7 +411,7 @@ def redact_bundle(root: str | Path) -> int:
         name = path.relative_to(folder).as_posix()
         if _own_file(name) and _is_regular(path):
             files[name] = path.read_bytes()
-    redacted, count = redact_files(files)
+    redacted, count = redact_files(files, redactor=redactor)
     for name, data in files.items():
         path = folder.joinpath(*name.split("/"))
         if name not in redacted:

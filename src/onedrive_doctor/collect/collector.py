@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..bundle import BundleWriter
 
 if TYPE_CHECKING:
+    from ..bundle.redact import Redactor
     from ..probes.connectivity import NetworkOptions
     from ..registry.regfile import Registry
     from .hosts import Host
@@ -80,20 +81,19 @@ def _collect_into(
         if registry is not None:
             _replay(writer, opts, progress)
     if redact:
-        from ..bundle.redact import redact_bundle
+        from ..bundle.redact import Redactor, redact_bundle
 
-        progress(f"Redacted {redact_bundle(writer.root)} names and identifiers")
-        _redact_attempts(writer)
+        # One redactor for the files and the manifest's error lines: the same placeholders.
+        redactor = Redactor()
+        progress(f"Redacted {redact_bundle(writer.root, redactor)} names and identifiers")
+        _redact_attempts(writer, redactor)
     writer.finish(redacted=redact, network=network is not None, host=host.describe())
 
 
-def _redact_attempts(writer: BundleWriter) -> None:
+def _redact_attempts(writer: BundleWriter, redactor: Redactor) -> None:
     """The attempt records' error lines can name the user (a profile path): redact them too."""
     import dataclasses
 
-    from ..bundle.redact import Redactor
-
-    redactor = Redactor()
     for attempt in writer.attempts:
         if attempt.error:
             redactor.learn(attempt.error)

@@ -109,6 +109,7 @@ def test_symlinks_in_a_bundle_folder_are_not_followed(cli: Any, tmp_path: Path) 
 def test_collect_removes_an_earlier_runs_files(cli: Any, tmp_path: Path) -> None:
     (tmp_path / "replay.json").write_text('{"attempts": []}')
     (tmp_path / "notes.txt").write_text("mine")
-    assert cli("collect", "-o", str(tmp_path), "--no-network").code == 0
+    # Not a bundle of ours (no manifest): since issue 11 point 3 this needs --force
+    assert cli("collect", "-o", str(tmp_path), "--no-network", "--force").code == 0
     assert not (tmp_path / "replay.json").exists()
     assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -147,7 +147,7 @@ def test_tls001_replay_takes_the_route_the_probes_took(
         (bundle / "probes.json").write_text(json.dumps(probes))
         # When the PC's ClientHello is replayed from here
         opts = NetworkOptions(timeout=3, budget=6, endpoints=(Endpoint("localhost", server.port),))
-        replays = replay_for(build_evidence(open_bundle(bundle)), opts)
+        replays = replay_for(build_evidence(open_bundle(bundle)), opts, follow_routes=True)
     # Then it went the same way, through that proxy, and the endpoint accepted it
     assert replays is not None
     (attempt,) = replays["attempts"]

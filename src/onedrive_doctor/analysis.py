@@ -48,31 +48,48 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
     )
 
 
-def replay_for(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any] | None:
+def replay_for(
+    evidence: Evidence, opts: NetworkOptions, *, follow_routes: bool = False
+) -> dict[str, Any] | None:
     """Replay the ClientHello the bundle's PC would send to each endpoint (``replay.json``).
 
     ``None`` when the bundle does not say enough about the PC's Windows to rebuild it.
+    ``follow_routes``: go through the proxies the bundle's own probes used. Only ``collect``
+    sets it, on the PC that just wrote those probes; a bundle read anywhere else is hostile
+    input, so ``analyze --live`` uses this machine's settings and ``--proxy`` and only shows
+    the bundle's route in each replay (``bundle_route``).
     """
     profile = evidence.profile.value
     if profile is None or not profile.offered_protocols:
         return None
-    return replay_profile(profile, opts, _probe_routes(evidence, opts))
+    routes = _probe_routes(evidence)
+    if follow_routes and not opts.proxy:
+        return replay_profile(profile, opts, _parsed_routes(routes))
+    replays = replay_profile(profile, opts)
+    for attempt in replays["attempts"]:
+        route = routes.get(attempt.get("target", ""))
+        if route and isinstance(attempt.get("result"), dict) and attempt["result"]:
+            attempt["result"]["bundle_route"] = route
+    return replays
 
 
-def _probe_routes(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any]:
-    """Per endpoint, the proxy the bundle's connectivity probe reached it through."""
-    if opts.proxy or evidence.network is None:
+def _probe_routes(evidence: Evidence) -> dict[str, str]:
+    """Per endpoint, the proxy the bundle's connectivity probe reached it through (as written)."""
+    if evidence.network is None:
         return {}
+    return {a.target: a.via for a in evidence.network.of("tcp") if a.via}
+
+
+def _parsed_routes(routes: dict[str, str]) -> dict[str, Any]:
     from .probes._proxy import parse_proxy
 
-    routes: dict[str, Any] = {}
-    for attempt in evidence.network.of("tcp"):
-        if attempt.via:
-            try:
-                routes[attempt.target] = parse_proxy(attempt.via, "the probe's route")
-            except ValueError:
-                continue
-    return routes
+    parsed: dict[str, Any] = {}
+    for target, via in routes.items():
+        try:
+            parsed[target] = parse_proxy(via, "the probe's route")
+        except ValueError:
+            continue
+    return parsed
 
 
 def replay_profile(

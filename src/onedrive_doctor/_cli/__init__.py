@@ -203,6 +203,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(diagnose)
     diagnose.add_argument("--save-bundle", metavar="DIR", help="keep the collected bundle in DIR")
     diagnose.add_argument(
+        "--force",
+        action="store_true",
+        help="let --save-bundle write into a non-empty folder that is not a bundle of ours "
+        "(files with a bundle's names are replaced, all others kept)",
+    )
+    diagnose.add_argument(
         "--no-network",
         action="store_true",
         help="skip the network probes (the NET checks report unknown)",
@@ -215,6 +221,12 @@ def build_parser() -> argparse.ArgumentParser:
         "-o", "--output", required=True, metavar="DIR", help="bundle folder to write"
     )
     collect.add_argument("--no-network", action="store_true", help="skip the network probes")
+    collect.add_argument(
+        "--force",
+        action="store_true",
+        help="write into a non-empty folder that is not a bundle of ours (files with a "
+        "bundle's names are replaced, all others kept)",
+    )
     collect.add_argument(
         "--redact",
         action="store_true",
@@ -287,6 +299,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--cmd", dest="kind", action="store_const", const="cmd", help="cmd.exe batch file"
     )
     script.add_argument("-o", "--output", metavar="FILE", help="write the script to FILE")
+
+    redact = sub.add_parser(
+        "redact", help="write a redacted copy of an existing bundle (folder or .zip)"
+    )
+    redact.add_argument("bundle", metavar="BUNDLE", help="bundle folder or .zip")
+    redact.add_argument(
+        "-o", "--output", required=True, metavar="OUT", help="new or empty folder for the copy"
+    )
 
     checks = sub.add_parser("checks", help="list the check catalogue, or explain one check")
     checks.add_argument("check_id", nargs="?", metavar="ID", help="a check ID, e.g. NET001")
@@ -472,7 +492,7 @@ def _cmd_collect(args: argparse.Namespace) -> int:
 
     opts = None if args.no_network else _network_options(args)
     try:
-        collect_bundle(args.output, opts, progress=_progress, redact=args.redact)
+        collect_bundle(args.output, opts, progress=_progress, redact=args.redact, force=args.force)
     except InputError as exc:
         _fatal(str(exc))
     _progress(f"Bundle written to {args.output}")
@@ -489,7 +509,7 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="onedrive-doctor-") as scratch:
         target = args.save_bundle or scratch
         try:
-            collect_bundle(target, opts, progress=_progress)
+            collect_bundle(target, opts, progress=_progress, force=args.force)
         except InputError as exc:
             _fatal(str(exc))
         report = _analyze_path(target)
@@ -578,6 +598,18 @@ def _cmd_collector_script(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_redact(args: argparse.Namespace) -> int:
+    from ..bundle.redact import redact_copy
+    from ..errors import InputError
+
+    try:
+        count = redact_copy(args.bundle, args.output)
+    except InputError as exc:
+        _fatal(str(exc))
+    _progress(f"Redacted {count} names and identifiers; copy written to {args.output}")
+    return EXIT_OK
+
+
 def _cmd_checks(args: argparse.Namespace) -> int:
     from ..checks import REGISTRY
 
@@ -624,6 +656,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "scan": _cmd_scan,
         "simulate": _cmd_simulate,
         "checks": _cmd_checks,
+        "redact": _cmd_redact,
         "collector-script": _cmd_collector_script,
         "explain": _cmd_explain,
     }

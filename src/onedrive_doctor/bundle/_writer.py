@@ -1,61 +1,66 @@
-"""Writing a bundle folder; ``manifest.json`` is written last and lists what was written."""
+"""Writing a bundle folder; ``manifest.json`` is written last and lists what was written.
+
+Nothing outside the bundle is touched: see ``_place`` (issue 11 point 3).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import InputError
 from ._collection import UNAVAILABLE_FILE, CollectionAttempt, unavailable_text
 from ._manifest import new_manifest
+from ._place import check_target, move_into_place
 
 __all__ = ["BundleWriter"]
 
-# Only these are removed from an existing folder: never anything a person put there.
-_BUNDLE_FILES = (
-    "manifest.json",
-    "probes.json",
-    "replay.json",
-    "onedrive.json",
-    "dsregcmd.txt",
-    "hotfixes.txt",
-    "cipher-suites.txt",
-    "ecc-curves.txt",
-    "nltest.txt",
-    "unavailable.txt",
-)
-
 
 class BundleWriter:
-    """Collects files into a bundle folder (created if missing)."""
+    """Collects files into a bundle folder, put in place by :meth:`finish`.
 
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
+    The files go to a temporary sibling folder (``root``) first; ``target`` is checked now and
+    again when the bundle moves into place (``_place``): a symbolic link, or a non-empty folder
+    that is not a bundle of ours without ``force``, is refused with ``InputError``.
+    """
+
+    def __init__(self, root: str | Path, force: bool = False) -> None:
+        # Normalised, so that "DIR/.." or "." name the folder itself, and its parent is known.
+        self.target = Path(os.path.abspath(root))
+        self.force = force
         self._written: list[str] = []
         self._attempts: list[CollectionAttempt] = []
+        check_target(self.target, force)
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            self._clear_previous_bundle()
+            parent = self.target.parent
+            parent.mkdir(parents=True, exist_ok=True)
+            self.root = Path(
+                tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".partial", dir=parent)
+            )
         except OSError as exc:
-            raise InputError(f"cannot create the bundle folder: {exc}", str(self.root)) from exc
+            raise InputError(f"cannot create the bundle folder: {exc}", str(self.target)) from exc
 
-    def _clear_previous_bundle(self) -> None:
-        """Remove the files an earlier run left, so they are never read as this run's."""
-        for name in _BUNDLE_FILES:
-            (self.root / name).unlink(missing_ok=True)
-        registry = self.root / "registry"
-        if registry.is_dir():
-            for path in registry.glob("*.reg"):
-                path.unlink()
+    def abort(self) -> None:
+        """Throw the unfinished bundle away; the target stays as it was."""
+        shutil.rmtree(self.root, ignore_errors=True)
 
     def write(self, name: str, data: bytes) -> None:
         """Write one file, ``name`` being its POSIX path inside the bundle."""
-        path = self.root / name
+        parts = PurePosixPath(name).parts
+        if not parts or PurePosixPath(name).is_absolute() or ".." in parts:
+            raise InputError("not a path inside the bundle", name)
+        path = self.root.joinpath(*parts)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            # O_NOFOLLOW: the staging folder is ours, but never write through a link anyway.
+            flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+            with os.fdopen(os.open(path, flags, 0o644), "wb") as handle:
+                handle.write(data)
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from exc
         if name not in self._written:
@@ -95,4 +100,13 @@ class BundleWriter:
         collection = self._attempts if self._attempts else None
         manifest = new_manifest(self._written, redacted, network, host, collection)
         self.write_json("manifest.json", manifest)
+        try:
+            move_into_place(self.root, self.target, self.force)
+        except InputError:
+            self.abort()
+            raise
+        except OSError as exc:
+            self.abort()
+            raise InputError(f"cannot put the bundle in place: {exc}", str(self.target)) from exc
+        self.root = self.target
         return manifest

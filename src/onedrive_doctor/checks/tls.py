@@ -140,7 +140,13 @@ def _replay_results(ev: Evidence, profile: ClientProfile) -> list[dict[str, Any]
                 "detail": detail,
                 "protocol": result.protocol,
                 "cipher_suite": result.cipher_suite,
-                "how": "replayed live",
+                "how": "replayed live"
+                + (
+                    f" from this machine's own network (the PC's route, {result.bundle_route}, "
+                    "was not followed)"
+                    if result.bundle_route
+                    else ""
+                ),
             }
         )
     if results or ev.network is None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from ..bundle import BundleWriter
 
 if TYPE_CHECKING:
+    from ..bundle.redact import Redactor
     from ..probes.connectivity import NetworkOptions
     from ..registry.regfile import Registry
     from .hosts import Host
@@ -28,18 +29,36 @@ def collect_bundle(
     progress: Callable[[str], None] = lambda _: None,
     redact: bool = False,
     host: Host | None = None,
+    force: bool = False,
 ) -> Path:
     """Write a bundle of ``host`` into ``target``; ``network=None`` skips the network probes.
 
     ``host`` defaults to this machine (:func:`~onedrive_doctor.collect.hosts.default_host`).
     ``redact`` replaces user, tenant, device, host and domain names by placeholders (a bundle
-    meant to be shared); the findings stay the same.
+    meant to be shared); the findings stay the same. The bundle is written to a temporary
+    sibling folder and moved into ``target`` at the end; ``target`` must be missing, empty or
+    an earlier bundle of this tool unless ``force`` (``bundle._place``).
     """
     from .hosts import default_host
 
     if host is None:
         host = default_host()
-    writer = BundleWriter(target)
+    writer = BundleWriter(target, force=force)
+    try:
+        _collect_into(writer, host, network, progress, redact)
+    except BaseException:
+        writer.abort()  # Ctrl-C or an error: nothing half-written is left in the target
+        raise
+    return writer.target
+
+
+def _collect_into(
+    writer: BundleWriter,
+    host: Host,
+    network: NetworkOptions | None,
+    progress: Callable[[str], None],
+    redact: bool,
+) -> None:
     registry: Registry | None = None
     if host.system == "Windows":
         from .windows import collect_windows
@@ -62,21 +81,19 @@ def collect_bundle(
         if registry is not None:
             _replay(writer, opts, progress)
     if redact:
-        from ..bundle.redact import redact_bundle
+        from ..bundle.redact import Redactor, redact_bundle
 
-        progress(f"Redacted {redact_bundle(writer.root)} names and identifiers")
-        _redact_attempts(writer)
+        # One redactor for the files and the manifest's error lines: the same placeholders.
+        redactor = Redactor()
+        progress(f"Redacted {redact_bundle(writer.root, redactor)} names and identifiers")
+        _redact_attempts(writer, redactor)
     writer.finish(redacted=redact, network=network is not None, host=host.describe())
-    return writer.root
 
 
-def _redact_attempts(writer: BundleWriter) -> None:
+def _redact_attempts(writer: BundleWriter, redactor: Redactor) -> None:
     """The attempt records' error lines can name the user (a profile path): redact them too."""
     import dataclasses
 
-    from ..bundle.redact import Redactor
-
-    redactor = Redactor()
     for attempt in writer.attempts:
         if attempt.error:
             redactor.learn(attempt.error)
@@ -94,7 +111,8 @@ def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str]
     from ..evidence import build_evidence
 
     progress("Replaying this PC's TLS ClientHello to the endpoints...")
-    replays = replay_for(build_evidence(open_bundle(writer.root)), opts)
+    # The routes are this PC's own, just probed: the replay goes the way OneDrive goes.
+    replays = replay_for(build_evidence(open_bundle(writer.root)), opts, follow_routes=True)
     if replays is not None:
         writer.write("replay.json", (json.dumps(replays, indent=2) + "\n").encode())
 

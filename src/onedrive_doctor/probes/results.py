@@ -530,11 +530,15 @@ class ReplayResult(ProbeResult):
     hello_retry_request: bool | None = None
     alert: str | None = None
     closed: str | None = None
+    # The proxy the bundle's PC reached this endpoint through, shown but not followed when
+    # ``analyze --live`` replays from the analyst's machine (a bundle cannot steer it).
+    bundle_route: str | None = None
 
     @classmethod
     def _own(cls, f: _Fields) -> dict[str, Any]:
         return {
             "address": f.text("address"),
+            "bundle_route": f.text("bundle_route"),
             "accepted": f.flag("accepted"),
             "protocol": f.text("protocol"),
             "cipher_suite": f.text("cipher_suite"),
@@ -547,7 +551,14 @@ class ReplayResult(ProbeResult):
         if self.accepted is None:
             return {}
         out: dict[str, Any] = {"address": self.address, "accepted": self.accepted}
-        for name in ("protocol", "cipher_suite", "hello_retry_request", "alert", "closed"):
+        for name in (
+            "protocol",
+            "cipher_suite",
+            "hello_retry_request",
+            "alert",
+            "closed",
+            "bundle_route",
+        ):
             _put(out, name, getattr(self, name))
         return out
 

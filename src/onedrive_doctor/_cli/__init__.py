@@ -18,12 +18,13 @@ if TYPE_CHECKING:
     from ..probes.connectivity import NetworkOptions
     from ..report import Report
 
-__all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0  # nothing failed
 EXIT_FAIL = 1  # at least one check failed with severity error
 EXIT_USAGE = 2  # the command line is wrong
 EXIT_INPUT = 3  # the input could not be read or the run could not start
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it (docs/spec/cli.md)
 
 _COMMANDS = (
     "diagnose",
@@ -81,9 +82,41 @@ def _host_port(text: str) -> tuple[str, int]:
     from ..knowledge.endpoints import parse_host_port
 
     try:
-        return parse_host_port(text)
+        host, port = parse_host_port(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    _check_name(host, text)
+    return host, port
+
+
+def _check_name(host: str, text: str) -> None:
+    """Refuse what neither the resolver nor the SNI extension can carry.
+
+    RFC 1035 2.3.4: labels of 1-63 octets, 253 in all; an IP address is fine. Else the idna
+    codec or the hello builder fails deep inside a probe, with a traceback.
+    """
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        encoded = host.rstrip(".").encode("idna")
+    except UnicodeError:
+        raise argparse.ArgumentTypeError(
+            f"not a valid host name (empty label, or a label over 63 characters): {text[:80]!r}"
+        ) from None
+    if not encoded or len(encoded) > 253:
+        raise argparse.ArgumentTypeError(
+            f"not a valid host name (1 to 253 characters): {text[:80]!r}"
+        )
+
+
+def _server_name(text: str) -> str:
+    _check_name(text, text)
+    return text
 
 
 def _dns_server(text: str) -> tuple[str, int]:
@@ -261,7 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_host_port,
         help="server to scan (port 443 by default)",
     )
-    scan.add_argument("--sni", metavar="NAME", help="server name to send (default: HOST)")
+    scan.add_argument(
+        "--sni", type=_server_name, metavar="NAME", help="server name to send (default: HOST)"
+    )
     scan.add_argument("--no-groups", action="store_true", help="skip the supported-groups scan")
     _add_network_options(scan, endpoints=False)
     _add_report_options(scan, error=False)
@@ -303,6 +338,7 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     for path in args.ca_file:
         if not Path(path).is_file():
             _fatal(f"--ca-file {path}: no such file")
+        _check_ca_file(path)
     if args.proxy:
         from ..probes._proxy import parse_proxy
 
@@ -326,6 +362,18 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     )
 
 
+def _check_ca_file(path: str) -> None:
+    """``--ca-file`` must hold PEM certificates, or OpenSSL raises deep inside the probes."""
+    import ssl
+
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, ValueError, UnicodeError):
+        _fatal(f"--ca-file {path}: not a PEM file of certificates", EXIT_USAGE)
+    except OSError as exc:
+        _fatal(f"--ca-file {path}: cannot read it: {exc.strerror or exc}")
+
+
 def _use_color(args: argparse.Namespace) -> bool:
     if args.color == "always":
         return True
@@ -340,12 +388,30 @@ def _use_color(args: argparse.Namespace) -> bool:
 def _emit(text: str, args: argparse.Namespace) -> None:
     if args.output and args.output != "-":
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            _write_whole(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` so it never exists half-written.
+
+    A temporary sibling, renamed when whole: Ctrl-C or a full disk leave the previous file, or
+    none, never a truncated report.
+    """
+    import tempfile
+
+    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
 
 
 def _ascii_only(args: argparse.Namespace) -> bool:
@@ -424,7 +490,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from ..windows.simulate import simulation, verdict_from_replay
 
     profile: ClientProfile | None
-    if args.windows:
+    if args.windows is not None:
         from ..windows import family_by_label
 
         try:
@@ -457,7 +523,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        _emit(json.dumps(doc, indent=2) + "\n", args)
+        _emit(json.dumps(doc, indent=2, allow_nan=False) + "\n", args)
     else:
         _emit(render_simulation(doc, color=_use_color(args)), args)
     return EXIT_OK
@@ -538,7 +604,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        text = json.dumps(result, indent=2) + "\n"
+        text = json.dumps(result, indent=2, allow_nan=False) + "\n"
     else:
         from ..report.scan_text import render_scan
 
@@ -567,7 +633,7 @@ def _cmd_collector_script(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":
         try:
             # Binary, so the .cmd keeps its CRLF line ends on every OS.
-            Path(args.output).write_bytes(text.encode("utf-8"))
+            _write_whole(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
     else:
@@ -627,7 +693,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     try:
         code = handlers[args.command](args)
     except KeyboardInterrupt:
-        _fatal("interrupted", 130)
+        # One line, no traceback; the -o file and the bundle folder were cleaned up on the way.
+        print("onedrive-doctor: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except BrokenPipeError:
         code = EXIT_OK
     sys.exit(code)

@@ -35,8 +35,10 @@ class BundleWriter:
         self.root = Path(root)
         self._written: list[str] = []
         self._attempts: list[CollectionAttempt] = []
+        # Folders this run made, so an interrupted run removes them and nothing else.
+        self._made: list[Path] = []
         try:
-            self.root.mkdir(parents=True, exist_ok=True)
+            self._mkdirs(self.root)
             self._clear_previous_bundle()
         except OSError as exc:
             raise InputError(f"cannot create the bundle folder: {exc}", str(self.root)) from exc
@@ -50,20 +52,44 @@ class BundleWriter:
             for path in registry.glob("*.reg"):
                 path.unlink()
 
+    def _mkdirs(self, folder: Path) -> None:
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        self._made.extend(reversed(missing))
+
+    def abandon(self) -> None:
+        """Remove what this run wrote (an interrupted ``collect``).
+
+        No half bundle is left that reads as a complete one, and nothing this run did not write
+        is touched.
+        """
+        for name in reversed(self._written):
+            (self.root / name).unlink(missing_ok=True)
+        self._written.clear()
+        for folder in reversed(self._made):
+            try:
+                folder.rmdir()  # only when empty: a person's files in it stay
+            except OSError:
+                continue
+        self._made.clear()
+
     def write(self, name: str, data: bytes) -> None:
         """Write one file, ``name`` being its POSIX path inside the bundle."""
         path = self.root / name
+        if name not in self._written:
+            # Listed before writing, so an interrupted write is removed by abandon() too.
+            self._written.append(name)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            self._mkdirs(path.parent)
             path.write_bytes(data)
         except OSError as exc:
             raise InputError(f"cannot write: {exc.strerror or exc}", str(path)) from exc
-        if name not in self._written:
-            self._written.append(name)
 
     def write_json(self, name: str, value: Any) -> None:
         """Write one JSON file, indented for people who open it."""
-        self.write(name, (json.dumps(value, indent=2, sort_keys=False) + "\n").encode())
+        self.write(
+            name, (json.dumps(value, indent=2, sort_keys=False, allow_nan=False) + "\n").encode()
+        )
 
     def record(self, attempt: CollectionAttempt) -> None:
         """Keep the attempt record of one export or command for ``manifest.json``."""

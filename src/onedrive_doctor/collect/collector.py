@@ -40,6 +40,22 @@ def collect_bundle(
     if host is None:
         host = default_host()
     writer = BundleWriter(target)
+    try:
+        return _collect(writer, host, network, progress, redact)
+    except BaseException:
+        # Ctrl-C or a failed write: manifest.json is written last, and without it the files
+        # already written would still read as a bundle; remove them.
+        writer.abandon()
+        raise
+
+
+def _collect(
+    writer: BundleWriter,
+    host: Host,
+    network: NetworkOptions | None,
+    progress: Callable[[str], None],
+    redact: bool,
+) -> Path:
     registry: Registry | None = None
     if host.system == "Windows":
         from .windows import collect_windows
@@ -51,14 +67,16 @@ def collect_bundle(
 
         found = onedrive_listing(host)
         if found:
-            writer.write("onedrive.json", (json.dumps(found, indent=2) + "\n").encode())
+            writer.write(
+                "onedrive.json", (json.dumps(found, indent=2, allow_nan=False) + "\n").encode()
+            )
     if network is not None:
         from ..probes.connectivity import run_network_probes
 
         progress(f"Probing the network (up to {network.budget:g} s)...")
         opts = _with_tenant(network, registry)
         probes = run_network_probes(opts, registry)
-        writer.write("probes.json", (json.dumps(probes, indent=2) + "\n").encode())
+        writer.write("probes.json", (json.dumps(probes, indent=2, allow_nan=False) + "\n").encode())
         if registry is not None:
             _replay(writer, opts, progress)
     if redact:
@@ -96,7 +114,9 @@ def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str]
     progress("Replaying this PC's TLS ClientHello to the endpoints...")
     replays = replay_for(build_evidence(open_bundle(writer.root)), opts)
     if replays is not None:
-        writer.write("replay.json", (json.dumps(replays, indent=2) + "\n").encode())
+        writer.write(
+            "replay.json", (json.dumps(replays, indent=2, allow_nan=False) + "\n").encode()
+        )
 
 
 def _with_tenant(opts: NetworkOptions, registry: Registry | None) -> NetworkOptions:

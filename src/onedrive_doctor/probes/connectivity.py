@@ -24,6 +24,7 @@ from ._pac import PacError, evaluate_pac
 from ._proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
 from ._streams import ConnectRefused, ProxyAuthRequired, ProxyError, Stream, TlsStream, open_tcp
 from ._streams import proxy_connect as _proxy_connect
+from ._tasks import settle
 from .attempt import AttemptStatus, ProbeAttempt
 from .results import HttpsResult
 
@@ -587,10 +588,14 @@ async def _run(opts: NetworkOptions, registry: Registry | None) -> dict[str, Any
     if opts.endpoints:
         jobs.extend(session.proxy_check(p, opts.endpoints[0]) for p in session.configured_proxies())
     tasks = [asyncio.ensure_future(job) for job in jobs]
-    _, pending = await asyncio.wait(tasks, timeout=opts.budget)
-    for task in pending:
-        task.cancel()
-    results = await asyncio.gather(*tasks, return_exceptions=True)
+    try:
+        _, pending = await asyncio.wait(tasks, timeout=opts.budget)
+        for task in pending:
+            task.cancel()
+        results = await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        # Cancelled (Ctrl-C): no probe is left running for asyncio.run() to report.
+        await settle(tasks)
     for outcome in results:
         if isinstance(outcome, Exception):
             # A bug in a probe must not lose the others' evidence; record it instead.

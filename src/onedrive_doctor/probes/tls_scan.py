@@ -22,6 +22,7 @@ from ..tls import ClientHelloSpec, ProtocolVersion, ServerReader
 from ..tls.suites import SUITES, suites_for
 from ._dns import DnsFailure, resolve
 from ._streams import ConnectRefused, ProxyError, Stream, open_tcp, proxy_connect
+from ._tasks import gather_all
 
 __all__ = ["PROTOCOLS", "ScanError", "ScanOptions", "ScanTarget", "scan", "scan_sync"]
 
@@ -513,7 +514,7 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
         # Every protocol at once: the elimination chains are sequential within a protocol, so
         # running them side by side is what keeps the scan short. A dead port or a port that
         # is not TLS fails every chain on its first connection, all together.
-        done = await asyncio.gather(*(protocol_and_groups(p) for p in opts.protocols))
+        done = await gather_all(*(protocol_and_groups(p) for p in opts.protocols))
         return dict(zip(opts.protocols, done, strict=True))
 
     try:

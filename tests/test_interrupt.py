@@ -71,7 +71,7 @@ def interrupt(*args: str) -> tuple[int, list[str]]:
         try:
             assert accepted.wait(30), "the CLI never reached the server"
             child.send_signal(signal.SIGINT)
-            _, err = child.communicate(timeout=30)
+            _, err = child.communicate(timeout=90)
         finally:
             child.kill()
             child.wait()

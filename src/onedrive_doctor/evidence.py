@@ -6,13 +6,12 @@ reason is kept in ``problems``, so the checks that needed it report ``unknown`` 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from .bundle import Bundle, not_collected
+from .bundle import Bundle, BundleJsonError, load_json, not_collected
 from .errors import InputError
 from .parsers.text import decode_text
 from .probes.attempt import ProbeAttempt
@@ -186,9 +185,9 @@ def _load_json(bundle: Bundle, name: str, problems: dict[str, str]) -> Any:
     if data is None:
         return None
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        problems[name] = f"{name}: not valid JSON ({exc})"
+        return load_json(data, name)
+    except BundleJsonError as exc:
+        problems[name] = str(exc)
         return None
 
 

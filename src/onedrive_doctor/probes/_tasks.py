@@ -31,16 +31,20 @@ async def gather_all(*jobs: Awaitable[T]) -> list[T]:
 async def settle(tasks: Iterable[asyncio.Future[Any]]) -> None:
     """Cancel what still runs, wait for all of it to end, and retrieve every exception."""
     pending = list(tasks)
-    for task in pending:
-        if not task.done():
-            task.cancel()
-    while not all(task.done() for task in pending):
+    while pending:
+        # Cancelled again each round: Python 3.11's wait_for can drop a cancel that arrives as
+        # its inner operation finishes, and the task would then run on for a whole --timeout.
+        for task in pending:
+            if not task.done():
+                task.cancel()
         try:
-            await asyncio.wait(pending)
+            _, running = await asyncio.wait(pending, timeout=0.1)
         except asyncio.CancelledError:
-            # Cancelled again (a second budget, Ctrl-C): the tasks are already cancelled and
-            # end promptly; leaving them running is what prints the shutdown warnings.
+            # Cancelled itself (a second budget, Ctrl-C): leaving the tasks running is what
+            # prints the shutdown warnings, so finish the job first.
             continue
+        if not running:
+            break
     for task in pending:
         if not task.cancelled():
             task.exception()

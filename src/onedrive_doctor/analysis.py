@@ -34,7 +34,7 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
         if replays is not None:
             # The bundle plus this replay.json, analysed like any other bundle: evidence is
             # built one way only, from files.
-            replay_json = (json.dumps(replays, indent=2) + "\n").encode()
+            replay_json = (json.dumps(replays, indent=2, allow_nan=False) + "\n").encode()
             evidence = build_evidence(bundle.derive({"replay.json": replay_json}))
     findings = tuple(run_checks(evidence))
     return Report(

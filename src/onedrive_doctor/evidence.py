@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from .bundle import Bundle, not_collected
+from .bundle import Bundle, BundleJsonError, load_json, not_collected
 from .collect.plan import REGISTRY_KEYS
 from .errors import InputError
 from .parsed import Parsed, parse_once
@@ -423,9 +422,9 @@ def _load_json(bundle: Bundle, name: str, problems: dict[str, str]) -> Any:
     if data is None:
         return None
     try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        problems[name] = f"{name}: not valid JSON ({exc})"
+        return load_json(data, name)
+    except BundleJsonError as exc:
+        problems[name] = str(exc)
         return None
 
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .._version import __version__
 
@@ -18,12 +19,13 @@ if TYPE_CHECKING:
     from ..probes.connectivity import NetworkOptions
     from ..report import Report
 
-__all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_OK", "EXIT_USAGE", "main"]
+__all__ = ["EXIT_FAIL", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
 EXIT_OK = 0  # nothing failed
 EXIT_FAIL = 1  # at least one check failed with severity error
 EXIT_USAGE = 2  # the command line is wrong
 EXIT_INPUT = 3  # the input could not be read or the run could not start
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it (docs/spec/cli.md)
 
 _COMMANDS = (
     "diagnose",
@@ -81,9 +83,41 @@ def _host_port(text: str) -> tuple[str, int]:
     from ..knowledge.endpoints import parse_host_port
 
     try:
-        return parse_host_port(text)
+        host, port = parse_host_port(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    _check_name(host, text)
+    return host, port
+
+
+def _check_name(host: str, text: str) -> None:
+    """Refuse what neither the resolver nor the SNI extension can carry.
+
+    RFC 1035 2.3.4: labels of 1-63 octets, 253 in all; an IP address is fine. Else the idna
+    codec or the hello builder fails deep inside a probe, with a traceback.
+    """
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host)
+        return
+    except ValueError:
+        pass
+    try:
+        encoded = host.rstrip(".").encode("idna")
+    except UnicodeError:
+        raise argparse.ArgumentTypeError(
+            f"not a valid host name (empty label, or a label over 63 characters): {text[:80]!r}"
+        ) from None
+    if not encoded or len(encoded) > 253:
+        raise argparse.ArgumentTypeError(
+            f"not a valid host name (1 to 253 characters): {text[:80]!r}"
+        )
+
+
+def _server_name(text: str) -> str:
+    _check_name(text, text)
+    return text
 
 
 def _dns_server(text: str) -> tuple[str, int]:
@@ -273,7 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_host_port,
         help="server to scan (port 443 by default)",
     )
-    scan.add_argument("--sni", metavar="NAME", help="server name to send (default: HOST)")
+    scan.add_argument(
+        "--sni", type=_server_name, metavar="NAME", help="server name to send (default: HOST)"
+    )
     scan.add_argument("--no-groups", action="store_true", help="skip the supported-groups scan")
     _add_network_options(scan, endpoints=False)
     _add_report_options(scan, error=False)
@@ -323,6 +359,7 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     for path in args.ca_file:
         if not Path(path).is_file():
             _fatal(f"--ca-file {path}: no such file")
+        _check_ca_file(path)
     if args.proxy:
         from ..probes._proxy import parse_proxy
 
@@ -346,6 +383,18 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     )
 
 
+def _check_ca_file(path: str) -> None:
+    """``--ca-file`` must hold PEM certificates, or OpenSSL raises deep inside the probes."""
+    import ssl
+
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except (ssl.SSLError, ValueError, UnicodeError):
+        _fatal(f"--ca-file {path}: not a PEM file of certificates", EXIT_USAGE)
+    except OSError as exc:
+        _fatal(f"--ca-file {path}: cannot read it: {exc.strerror or exc}")
+
+
 def _use_color(args: argparse.Namespace) -> bool:
     if args.color == "always":
         return True
@@ -360,12 +409,30 @@ def _use_color(args: argparse.Namespace) -> bool:
 def _emit(text: str, args: argparse.Namespace) -> None:
     if args.output and args.output != "-":
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            _write_whole(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` so it never exists half-written.
+
+    A temporary sibling, renamed when whole: Ctrl-C or a full disk leave the previous file, or
+    none, never a truncated report.
+    """
+    import tempfile
+
+    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(scratch, path)
+    except BaseException:
+        Path(scratch).unlink(missing_ok=True)
+        raise
 
 
 def _ascii_only(args: argparse.Namespace) -> bool:
@@ -444,7 +511,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from ..windows.simulate import simulation, verdict_from_replay
 
     profile: ClientProfile | None
-    if args.windows:
+    if args.windows is not None:
         from ..windows import family_by_label
 
         try:
@@ -480,7 +547,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        _emit(json.dumps(doc, indent=2) + "\n", args)
+        _emit(json.dumps(doc, indent=2, allow_nan=False) + "\n", args)
     else:
         _emit(render_simulation(doc, color=_use_color(args)), args)
     return EXIT_OK
@@ -561,7 +628,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        text = json.dumps(result, indent=2) + "\n"
+        text = json.dumps(result, indent=2, allow_nan=False) + "\n"
     else:
         from ..report.scan_text import render_scan
 
@@ -590,7 +657,7 @@ def _cmd_collector_script(args: argparse.Namespace) -> int:
     if args.output and args.output != "-":
         try:
             # Binary, so the .cmd keeps its CRLF line ends on every OS.
-            Path(args.output).write_bytes(text.encode("utf-8"))
+            _write_whole(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
     else:
@@ -633,6 +700,45 @@ def _cmd_checks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+_INTERRUPTED = threading.Event()  # set by the first Ctrl-C
+
+
+def _watch_interrupts() -> Any:
+    """Ctrl-C ends the run within a few seconds, whatever asyncio is waiting for.
+
+    The first Ctrl-C raises KeyboardInterrupt as usual, so every command cleans up on the way
+    out (-o files and bundle folders are written to temporary siblings). Should that clean-up
+    hang (a task that swallows its cancellation inside asyncio.run's shutdown), a watchdog
+    ends the process with the same one line and exit code 130 after a grace period.
+    """
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return None  # signals are only delivered to the main thread
+
+    def on_sigint(signum: int, frame: object) -> None:
+        def give_up() -> None:
+            print("onedrive-doctor: interrupted", file=sys.stderr, flush=True)
+            os._exit(EXIT_INTERRUPTED)
+
+        timer = threading.Timer(3.0, give_up)
+        timer.daemon = True
+        timer.start()
+        _INTERRUPTED.set()
+        import asyncio
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise KeyboardInterrupt from None  # not inside asyncio: the usual way out
+        # Inside asyncio.run: cancel every task, as asyncio's own Ctrl-C handler would; the
+        # probes settle their tasks and asyncio.run raises CancelledError, read as Ctrl-C.
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+
+    return signal.signal(signal.SIGINT, on_sigint)  # the handler before, put back at the end
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point of ``onedrive-doctor`` and ``python -m onedrive_doctor``."""
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -660,10 +766,21 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "collector-script": _cmd_collector_script,
         "explain": _cmd_explain,
     }
+    previous = _watch_interrupts()
     try:
         code = handlers[args.command](args)
-    except KeyboardInterrupt:
-        _fatal("interrupted", 130)
     except BrokenPipeError:
         code = EXIT_OK
+    except BaseException as exc:
+        cancelled = _INTERRUPTED.is_set() and type(exc).__name__ == "CancelledError"
+        if not (isinstance(exc, KeyboardInterrupt) or cancelled):
+            raise
+        # One line, no traceback; the -o file and the bundle folder were cleaned up on the way.
+        print("onedrive-doctor: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, previous)
     sys.exit(code)

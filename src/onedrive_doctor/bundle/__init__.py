@@ -9,6 +9,7 @@ from ._collection import (
     not_collected,
     unavailable_text,
 )
+from ._json import BundleJsonError, load_json
 from ._manifest import MANIFEST_SCHEMA_VERSION, new_manifest
 from ._reader import Bundle, open_bundle
 from ._writer import BundleWriter
@@ -17,9 +18,11 @@ __all__ = [
     "MANIFEST_SCHEMA_VERSION",
     "UNAVAILABLE_FILE",
     "Bundle",
+    "BundleJsonError",
     "BundleWriter",
     "CollectionAttempt",
     "CollectionStatus",
+    "load_json",
     "new_manifest",
     "not_collected",
     "open_bundle",

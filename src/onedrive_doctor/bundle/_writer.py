@@ -35,9 +35,12 @@ class BundleWriter:
         self.force = force
         self._written: list[str] = []
         self._attempts: list[CollectionAttempt] = []
+        self._made: list[Path] = []
         check_target(self.target, force)
         try:
             parent = self.target.parent
+            # Folders this run makes, so that an aborted run removes them (when still empty).
+            self._made = [p for p in (parent, *parent.parents) if not p.exists()]
             parent.mkdir(parents=True, exist_ok=True)
             self.root = Path(
                 tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".partial", dir=parent)
@@ -48,6 +51,11 @@ class BundleWriter:
     def abort(self) -> None:
         """Throw the unfinished bundle away; the target stays as it was."""
         shutil.rmtree(self.root, ignore_errors=True)
+        for folder in self._made:  # innermost first; a folder someone filled meanwhile stays
+            try:
+                folder.rmdir()
+            except OSError:
+                break
 
     def write(self, name: str, data: bytes) -> None:
         """Write one file, ``name`` being its POSIX path inside the bundle."""
@@ -68,7 +76,9 @@ class BundleWriter:
 
     def write_json(self, name: str, value: Any) -> None:
         """Write one JSON file, indented for people who open it."""
-        self.write(name, (json.dumps(value, indent=2, sort_keys=False) + "\n").encode())
+        self.write(
+            name, (json.dumps(value, indent=2, sort_keys=False, allow_nan=False) + "\n").encode()
+        )
 
     def record(self, attempt: CollectionAttempt) -> None:
         """Keep the attempt record of one export or command for ``manifest.json``."""

@@ -70,14 +70,16 @@ def _collect_into(
 
         found = onedrive_listing(host)
         if found:
-            writer.write("onedrive.json", (json.dumps(found, indent=2) + "\n").encode())
+            writer.write(
+                "onedrive.json", (json.dumps(found, indent=2, allow_nan=False) + "\n").encode()
+            )
     if network is not None:
         from ..probes.connectivity import run_network_probes
 
         progress(f"Probing the network (up to {network.budget:g} s)...")
         opts = _with_tenant(network, registry)
         probes = run_network_probes(opts, registry)
-        writer.write("probes.json", (json.dumps(probes, indent=2) + "\n").encode())
+        writer.write("probes.json", (json.dumps(probes, indent=2, allow_nan=False) + "\n").encode())
         if registry is not None:
             _replay(writer, opts, progress)
     if redact:
@@ -114,7 +116,9 @@ def _replay(writer: BundleWriter, opts: NetworkOptions, progress: Callable[[str]
     # The routes are this PC's own, just probed: the replay goes the way OneDrive goes.
     replays = replay_for(build_evidence(open_bundle(writer.root)), opts, follow_routes=True)
     if replays is not None:
-        writer.write("replay.json", (json.dumps(replays, indent=2) + "\n").encode())
+        writer.write(
+            "replay.json", (json.dumps(replays, indent=2, allow_nan=False) + "\n").encode()
+        )
 
 
 def _with_tenant(opts: NetworkOptions, registry: Registry | None) -> NetworkOptions:

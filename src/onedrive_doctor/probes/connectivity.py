@@ -33,6 +33,7 @@ from ._streams import (
     open_tcp,
 )
 from ._streams import proxy_connect as _proxy_connect
+from ._tasks import settle
 from .attempt import AttemptStatus, ProbeAttempt
 from .results import HttpsResult
 
@@ -611,12 +612,18 @@ async def _run(opts: NetworkOptions, registry: Registry | None) -> dict[str, Any
     # by this deadline, so a cancellation that asyncio.wait_for drops cannot keep one running.
     DEADLINE.set(started + opts.budget)
     tasks = [asyncio.ensure_future(job) for job in jobs]
-    _, pending = await asyncio.wait(tasks, timeout=opts.budget)
-    for task in pending:
-        task.cancel()
-    # A task that swallowed its cancel ends at its next bounded operation; wait a moment only.
-    await asyncio.wait(tasks, timeout=1.0)
-    results = [_outcome_of(task) for task in tasks]
+    try:
+        _, pending = await asyncio.wait(tasks, timeout=opts.budget)
+        for task in pending:
+            task.cancel()
+        # A task that swallowed its cancel ends at its next bounded operation; wait a moment.
+        await asyncio.wait(tasks, timeout=1.0)
+        results = [_outcome_of(task) for task in tasks]
+    finally:
+        # Cancelled (Ctrl-C): no probe is left running for asyncio.run() to report, nor the
+        # inner tasks asyncio.wait_for made for them.
+        here = asyncio.current_task()
+        await settle([*tasks, *(t for t in asyncio.all_tasks() if t is not here)])
     for outcome in results:
         if isinstance(outcome, Exception):
             # A bug in a probe must not lose the others' evidence; record it instead.

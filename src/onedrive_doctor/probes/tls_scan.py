@@ -31,6 +31,7 @@ from ._streams import (
     open_tcp,
     proxy_connect,
 )
+from ._tasks import gather_all
 
 __all__ = ["PROTOCOLS", "ScanError", "ScanOptions", "ScanTarget", "scan", "scan_sync"]
 
@@ -527,7 +528,7 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
         # Every protocol at once: the elimination chains are sequential within a protocol, so
         # running them side by side is what keeps the scan short. A dead port or a port that
         # is not TLS fails every chain on its first connection, all together.
-        done = await asyncio.gather(*(protocol_and_groups(p) for p in opts.protocols))
+        done = await gather_all(*(protocol_and_groups(p) for p in opts.protocols))
         return dict(zip(opts.protocols, done, strict=True))
 
     # Every connection, read and handshake is bounded by the deadline (_streams.bounded), so

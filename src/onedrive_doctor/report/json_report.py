@@ -44,4 +44,4 @@ def report_json(report: Report) -> dict[str, Any]:
 
 def render_json(report: Report) -> str:
     """The report as indented JSON text."""
-    return json.dumps(report_json(report), indent=2, default=str) + "\n"
+    return json.dumps(report_json(report), indent=2, default=str, allow_nan=False) + "\n"

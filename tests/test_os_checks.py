@@ -212,7 +212,7 @@ def test_a_default_windows_10_or_11_passes_every_windows_tls_check(
     analyze: Any, version: str
 ) -> None:
     found = analyze(default_registry(version), hotfixes_txt=WIN10_HOTFIXES)
-    assert len(found) == 12
+    assert len(found) == 13  # SCH008 landed (issue 10)
     statuses = {check_id: f["status"] for check_id, f in found.items()}
     assert set(statuses.values()) <= {"pass", "not_applicable"}, statuses
     assert statuses["SCH001"] == statuses["SCH002"] == statuses["OS001"] == "pass"

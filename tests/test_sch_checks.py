@@ -479,7 +479,7 @@ def test_sch_checks_do_not_apply_to_a_linux_bundle(cli: Any, tmp_path: Path) -> 
     root = write_bundle(tmp_path, {"manifest.json": WINDOWS_MANIFEST.replace("Windows", "Linux")})
     sch = findings(cli, root, SCH)
     assert {k: f["status"] for k, f in sch.items()} == dict.fromkeys(sch, "not_applicable")
-    assert len(sch) == 7
+    assert len(sch) == 8  # SCH008 landed (issue 10)
 
 
 def test_sch_checks_are_unknown_without_current_version(analyze: Any) -> None:

@@ -292,8 +292,11 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     evidence = _suite_evidence(profile, judged, door)
     peer, verdict = door.judge(judged)
     source = cipher_source_text(profile)
-    off_note = _tls12_off_note(profile)
+    off_note = _tls12_off_note(profile) + dropped_note(profile)
     if verdict.accepted:
+        doubt = _spelling_doubt(profile, judged, door, verdict.cipher_suite)
+        if doubt:
+            return Outcome.unknown(doubt, **evidence)
         return Outcome.passed(
             f"{peer.label} accepts {verdict.cipher_suite} ({verdict.protocol}) from "
             f"{source}.{off_note}{door.note()}",
@@ -316,6 +319,47 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         message += f" {older[0].upper()}{older[1:]}."
     message += off_note
     return Outcome.failed(message, fix=_suite_fix(profile, peer, registry_of(ev)), **evidence)
+
+
+def dropped_note(profile: ClientProfile) -> str:
+    """The sentence naming configured suites this build does not implement, or ``""``."""
+    dropped = profile.unimplemented_suites
+    if not dropped:
+        return ""
+    which = "policy" if profile.cipher_source == "policy" else "local list"
+    names = ", ".join(dropped)
+    reasons = set(dropped.values())
+    why = (
+        f"which {profile.family.name} does not implement"
+        if reasons == {f"{profile.family.name} does not implement it"}
+        else "which this PC does not have (" + "; ".join(sorted(reasons)) + ")"
+    )
+    return (
+        f" The {which} names {len(dropped)} suite{'s' if len(dropped) > 1 else ''} {why}, and "
+        f"Schannel ignores them: {names} (SCH008)."
+    )
+
+
+def _spelling_doubt(
+    profile: ClientProfile, judged: ClientProfile, door: FrontDoor, suite: str | None
+) -> str:
+    """Why a pass rests on a bare ECDHE name before Windows 10, or ``""`` when it does not."""
+    bare = {s.name for s in map(by_name, profile.unconfirmed_spellings) if s is not None}
+    if suite not in bare:
+        return ""
+    without = dataclasses.replace(
+        judged, cipher_suites=tuple(s for s in judged.cipher_suites if s not in bare)
+    )
+    if door.judge(without)[1].accepted:
+        return ""
+    written = ", ".join(profile.unconfirmed_spellings)
+    return (
+        f"the only accepted suite, {suite}, is written without the curve suffix ({written}); "
+        f"Microsoft's {profile.family.name} page spells ECDHE suites with it (_P256, _P384) and "
+        "no Microsoft document says whether the bare name is honoured there, so whether "
+        f"{door.name(door.judge(judged)[0])} accepts this PC is unknown (add the _P256 / _P384 "
+        "spelling to settle it)"
+    )
 
 
 def _with_sdl_curves(profile: ClientProfile) -> ClientProfile:

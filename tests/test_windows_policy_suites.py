@@ -1,0 +1,152 @@
+"""Issue 10: configured suite lists against what the Windows build implements (SCH002, SCH008)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from winbundles import (
+    POLICY_KEY,
+    WIN7,
+    WIN7_HOTFIXES,
+    WIN10_22H2,
+    WIN81,
+    bundle,
+    default_registry,
+    findings,
+    hotfixes,
+    protocol,
+    schannel,
+    ssl_policy,
+    status,
+)
+
+ARTICLE_GCM = ("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
+TLS12_ON = protocol("TLS 1.2", Enabled=1, DisabledByDefault=0)
+WITH_KB3042058 = hotfixes("KB2533552", "KB3042058", "KB3140245")
+
+
+@pytest.fixture
+def analyze(cli: Any, tmp_path: Path) -> Any:
+    def run(registry: dict[str, list[str] | str], **files: bytes | str) -> dict[str, Any]:
+        return findings(cli, bundle(tmp_path, registry, **files), ("SCH", "OS"))
+
+    return run
+
+
+def registry(version: str, policy: str | None) -> dict[str, list[str] | str]:
+    found = default_registry(version)
+    found["schannel"] = schannel(protocol("SSL 2.0", DisabledByDefault=1), TLS12_ON)
+    if policy is not None:
+        found["ssl-policy"] = policy
+    return found
+
+
+def test_windows7_policy_with_the_articles_suites_fails_sch002_and_sch008(analyze: Any) -> None:
+    policy = ssl_policy([*ARTICLE_GCM, "TLS_RSA_WITH_AES_128_CBC_SHA"])
+    sch = analyze(registry(WIN7, policy), hotfixes_txt=WITH_KB3042058)
+    sch002 = sch["SCH002"]
+    assert status(sch002) == ("SCH002", "fail", "error")
+    assert sch002["message"].startswith(
+        "None of the 1 TLS 1.2 cipher suites of the Group Policy list (Functions at "
+        rf"{POLICY_KEY}) is accepted by AFD policy TLSv1.2_2023"
+    )
+    assert (
+        " The policy names 2 suites which Windows 7 SP1 does not implement, and Schannel "
+        "ignores them: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, "
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (SCH008)." in sch002["message"]
+    )
+    assert sch002["evidence"]["cipher_suites"] == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
+    sch008 = sch["SCH008"]
+    assert status(sch008) == ("SCH008", "fail", "warning")
+    assert sch008["message"] == (
+        f"The configured lists at {POLICY_KEY} hold what Windows cannot use: suites Schannel "
+        "ignores: TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (Windows 7 SP1 does not implement it), "
+        "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (Windows 7 SP1 does not implement it). "
+        "1 TLS 1.2 suites remain usable."
+    )
+    assert sch008["evidence"]["usable_suites"] == ["TLS_RSA_WITH_AES_128_CBC_SHA"]
+    assert status(sch["OS001"]) == ("OS001", "fail", "error")
+
+
+def test_windows81_policy_with_only_the_ecdhe_gcm_suites_leaves_no_tls12_suite(
+    analyze: Any,
+) -> None:
+    sch = analyze(registry(WIN81, ssl_policy(ARTICLE_GCM)), hotfixes_txt=WITH_KB3042058)
+    sch002 = sch["SCH002"]
+    assert status(sch002) == ("SCH002", "fail", "error")
+    assert sch002["message"].startswith("None of the 0 TLS 1.2 cipher suites of the Group Policy")
+    assert "which Windows 8.1 does not implement" in sch002["message"]
+    assert sch002["evidence"]["cipher_suites"] == []
+    sch008 = sch["SCH008"]
+    assert status(sch008) == ("SCH008", "fail", "error")
+    assert sch008["message"].endswith(
+        ". No TLS 1.2 suite is left: Windows 8.1 (build 9600) offers none to any TLS 1.2 server."
+    )
+
+
+def test_windows7_policy_without_kb3042058_drops_the_gcm_suites_it_adds(analyze: Any) -> None:
+    policy = ssl_policy(["TLS_DHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_RSA_WITH_AES_128_CBC_SHA"])
+    sch = analyze(registry(WIN7, policy), hotfixes_txt=WIN7_HOTFIXES)
+    assert sch["SCH008"]["evidence"]["unimplemented_suites"] == {
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384": "added by KB3042058, which hotfixes.txt does not "
+        "list"
+    }
+
+
+def test_windows7_bare_ecdhe_name_is_flagged_as_unconfirmed(analyze: Any) -> None:
+    policy = ssl_policy(
+        ["TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"]
+    )
+    sch = analyze(registry(WIN7, policy), hotfixes_txt=WITH_KB3042058)
+    sch008 = sch["SCH008"]
+    assert status(sch008) == ("SCH008", "fail", "warning")
+    assert sch008["evidence"]["unconfirmed_spellings"] == ["TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"]
+    assert (
+        "ECDHE names without the curve suffix Microsoft's Windows 7 SP1 page uses (_P256 / "
+        "_P384), which no Microsoft document says are honoured there: "
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA" in sch008["message"]
+    )
+
+
+def test_sch008_passes_on_a_windows10_policy_of_implemented_names(analyze: Any) -> None:
+    sch = analyze(registry(WIN10_22H2, ssl_policy(ARTICLE_GCM)))
+    assert status(sch["SCH008"]) == ("SCH008", "pass", None)
+    assert status(sch["SCH002"]) == ("SCH002", "pass", None)
+
+
+def test_sch008_passes_without_any_configured_list(analyze: Any) -> None:
+    sch = analyze(registry(WIN10_22H2, None))
+    assert status(sch["SCH008"]) == ("SCH008", "pass", None)
+    assert sch["SCH008"]["message"] == (
+        "No cipher suite or curve list is configured: Windows uses its defaults."
+    )
+
+
+def test_sch008_flags_spaces_unknown_names_and_a_wrong_curve_type(analyze: Any) -> None:
+    policy = "\n".join(
+        [
+            f"[HKEY_LOCAL_MACHINE{POLICY_KEY[4:]}]",
+            '"Functions"="TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_BOGUS_SUITE"',
+            '"EccCurves"="NistP256"',
+        ]
+    )
+    sch = analyze(registry(WIN10_22H2, policy))
+    sch008 = sch["SCH008"]
+    assert status(sch008) == ("SCH008", "fail", "warning")
+    assert sch008["message"] == (
+        f"The configured lists at {POLICY_KEY} hold what Windows cannot use: EccCurves is "
+        "REG_SZ, not REG_MULTI_SZ; elements with spaces: ' TLS_BOGUS_SUITE'; unknown suite "
+        "names: TLS_BOGUS_SUITE. 1 TLS 1.2 suites remain usable."
+    )
+
+
+def test_sch008_is_unknown_without_tls_settings(analyze: Any) -> None:
+    sch = analyze({"currentversion": WIN10_22H2})
+    assert status(sch["SCH008"]) == ("SCH008", "unknown", None)
+    assert sch["SCH008"]["message"] == (
+        f"neither the SSL policy key nor SCHANNEL was exported (needs registry/: {POLICY_KEY} or "
+        r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL)"
+    )

@@ -150,3 +150,39 @@ def test_sch008_is_unknown_without_tls_settings(analyze: Any) -> None:
         f"neither the SSL policy key nor SCHANNEL was exported (needs registry/: {POLICY_KEY} or "
         r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL)"
     )
+
+
+def test_simulate_windows_8_offers_tls12_in_schannel_and_not_in_winhttp(cli: Any) -> None:
+    doc = cli("simulate", "--windows", "8", "--format", "json").json()
+    assert doc["client"]["protocols"] == ["SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"]
+    assert doc["verdicts_concern"] == "schannel"
+    assert doc["verdicts"]["TLSv1.2_2022"] == {
+        "accepted": True,
+        "protocol": "TLSv1.2",
+        "cipher_suite": "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    }
+    winhttp = doc["stacks"]["winhttp"]
+    assert (winhttp["mask"], winhttp["source"], winhttp["protocols"]) == (
+        "0xA0",
+        "default of Windows 8",
+        ["SSLv3", "TLSv1.0"],
+    )
+    assert winhttp["verdicts"]["TLSv1.2_2022"] == {
+        "accepted": False,
+        "reason": "this PC offers SSLv3, TLSv1.0; AFD policy TLSv1.2_2022 needs TLS 1.2 or TLS 1.3",
+    }
+    text = cli("simulate", "--windows", "8").out
+    assert "Verdicts for Schannel's defaults (an application that sets no protocols):" in text
+    assert "WinHTTP (0xA0, default of Windows 8): offers SSLv3, TLSv1.0; accepted by no AFD" in text
+
+
+def test_simulate_windows_7_wininet_asks_for_tls12_while_schannel_does_not(cli: Any) -> None:
+    doc = cli("simulate", "--windows", "7", "--format", "json").json()
+    assert doc["client"]["protocols"] == ["SSLv3", "TLSv1.0"]
+    wininet = doc["stacks"]["wininet"]
+    assert wininet["protocols"] == ["TLSv1.0", "TLSv1.1", "TLSv1.2"]
+    assert wininet["verdicts"]["afd-legacy-4"] == {
+        "accepted": True,
+        "protocol": "TLSv1.2",
+        "cipher_suite": "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
+    }

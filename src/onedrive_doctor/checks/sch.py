@@ -14,7 +14,7 @@ from typing import Any
 from ..evidence import Evidence
 from ..fixes import ManualStep, RunCommand, Safety, Shell, manual
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY
-from ..knowledge.windows_families import ProtocolState
+from ..knowledge.windows_families import PROTOCOL_BITS, ProtocolState
 from ..model import Fix, Outcome, Severity
 from ..registry.regfile import Registry
 from ..tls import ProtocolVersion
@@ -40,6 +40,7 @@ from ._windows import (
     front_door,
     gpo_cipher_fix,
     kex_allows,
+    mask_text,
     profile_of,
     registry_of,
     set_dword,
@@ -85,11 +86,11 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
     What it checks:
         HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client:
         fails when `Enabled` = 0 (disabled on every Windows), when `DisabledByDefault` is
-        non-zero, or when `DisabledByDefault` is absent on Windows 7 / Server 2008 R2 /
-        Windows 8 / Server 2012, where TLS 1.2 must be enabled explicitly (Microsoft's
-        readiness script treats absence on NT 6.2 and older as "not enabled"; for Windows 8 /
-        2012 Microsoft's protocol table says "Enabled", a doubt the message repeats). Unknown
-        when the bundle has no SCHANNEL export: absent values then prove nothing.
+        non-zero, or when `DisabledByDefault` is absent on Windows 7 / Server 2008 R2, where
+        TLS 1.2 must be enabled explicitly. Windows 8 / Server 2012 follow Microsoft's protocols
+        table ("Windows 8/Windows Server 2012 | Enabled"); this check is about Schannel only,
+        and the message says when WinHTTP's own default there still lacks TLS 1.2 (WHT001).
+        Unknown when the bundle has no SCHANNEL export: absent values then prove nothing.
 
     Why it matters:
         With `Enabled` = 0 Schannel "will not negotiate this protocol version regardless of the
@@ -168,8 +169,15 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
     else:
         where = _values(setting) if (enabled, by_default) != (None, None) else "no values"
         default = " (the OS default)" if (enabled, by_default) == (None, None) else ""
+        layer = ""
+        winhttp = profile.winhttp.get("native", family.winhttp_default_protocols)
+        if not winhttp & PROTOCOL_BITS[ProtocolVersion.TLSv1_2]:
+            layer = (
+                f" This is Schannel; WinHTTP, a separate layer, asks for {mask_text(winhttp)} "
+                f"on this PC (WHT001)."
+            )
         return Outcome.passed(
-            f"TLS 1.2 client is enabled on {profile.label}{default}: {where} at {key}.",
+            f"TLS 1.2 client is enabled on {profile.label}{default}: {where} at {key}.{layer}",
             **evidence,
         )
     if setting.state != "enabled":

@@ -769,9 +769,10 @@ _A_WIN7 = (
     "signature algorithms: SHA-512 pairs assume KB2973337 (2014) is installed",
 )
 _A_WIN8 = (
-    "TLS 1.1/1.2: the protocols table says Enabled, but Microsoft's readiness script treats NT "
-    "6.2 like Windows 7 and requires DisabledByDefault=0 (§9.4): tls12_registry_required follows "
-    "the script, as SCH001 does",
+    "TLS 1.1/1.2: Schannel follows Microsoft's protocols table ('Windows 8/Windows Server 2012 | "
+    "Enabled'); Microsoft's readiness script still sets DisabledByDefault=0 on NT 6.2 (§9.4), "
+    "which is harmless. WinHTTP's own default there stays SSL 3.0 + TLS 1.0 (0xA0), a separate "
+    "layer",
     "cipher_suites are the KB3042058 order the page shows; without that update the DHE_RSA and "
     "RSA AES-GCM suites are missing",
     "winhttp_update: KB3140245's own text lists Server 2012, 7 SP1 and 2008 R2 SP1, not the "
@@ -956,7 +957,7 @@ _CLIENTS_PRE10 = (
         winhttp=_WINHTTP_78,
         winhttp_update="KB3140245",
         wininet=_WININET_IE10,
-        tls12_registry=True,
+        tls12_registry=False,
     ),
     _pre10(
         "win8.1",
@@ -1019,7 +1020,7 @@ _SERVERS_PRE10 = (
         winhttp=_WINHTTP_78,
         winhttp_update="KB3140245",
         wininet=_WININET_IE10,
-        tls12_registry=True,
+        tls12_registry=False,
     ),
     _pre10(
         "server2012r2",

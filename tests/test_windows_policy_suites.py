@@ -186,3 +186,37 @@ def test_simulate_windows_7_wininet_asks_for_tls12_while_schannel_does_not(cli: 
         "protocol": "TLSv1.2",
         "cipher_suite": "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384",
     }
+
+
+def _win7_dhe_only(tmp_path: Path, created: str) -> Path:
+    from regfiles import WINDOWS_MANIFEST
+
+    policy = ssl_policy(["TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"])
+    manifest = WINDOWS_MANIFEST.replace("2026-11-20T10:00:00+00:00", created)
+    root = bundle(tmp_path, registry(WIN7, policy), hotfixes_txt=WITH_KB3042058)
+    (root / "manifest.json").write_text(manifest)
+    return root
+
+
+def test_a_dhe_only_windows7_is_told_it_worked_before_2026_04_01(cli: Any, tmp_path: Path) -> None:
+    sch = findings(cli, _win7_dhe_only(tmp_path, "2026-11-20T10:00:00+00:00"), ("SCH",))
+    assert sch["SCH002"]["message"] == (
+        "None of the 1 TLS 1.2 cipher suites of the Group Policy list (Functions at "
+        f"{POLICY_KEY}) is accepted by AFD policy TLSv1.2_2023 (assumed, the current default: "
+        "the bundle has no TLS scan of the sign-in endpoints): it accepts only TLS 1.3 and "
+        "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256. No "
+        "older AFD policy generation (TLSv1.2_2022, TLSv1.2_2019, afd-legacy-4) accepts it "
+        "either; under TLSv1.2_2019 / afd-legacy-4 this PC connected with "
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 before 2026-04-01, and does not now: AFD stopped "
+        "negotiating the DHE_RSA AES-GCM suites on 2026-04-01."
+    )
+
+
+def test_the_same_pc_collected_before_2026_04_01_still_matched_a_dhe_suite(
+    cli: Any, tmp_path: Path
+) -> None:
+    sch = findings(cli, _win7_dhe_only(tmp_path, "2026-03-01T10:00:00+00:00"), ("SCH",))
+    assert sch["SCH002"]["message"].endswith(
+        "Under TLSv1.2_2019 / afd-legacy-4 this PC would connect with "
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384."
+    )

@@ -220,3 +220,56 @@ def test_the_same_pc_collected_before_2026_04_01_still_matched_a_dhe_suite(
         "Under TLSv1.2_2019 / afd-legacy-4 this PC would connect with "
         "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384."
     )
+
+
+def test_sch002_judges_both_ways_when_kb3042058_is_missing_from_the_hotfix_list(
+    analyze: Any,
+) -> None:
+    from winbundles import probes, tls_scan
+
+    scan = probes(tls_scan(policy="afd-legacy-4"))
+    sch = analyze(registry(WIN7, None), hotfixes_txt=WIN7_HOTFIXES, probes_json=scan)
+    finding = sch["SCH002"]
+    assert status(finding) == ("SCH002", "unknown", None)
+    assert finding["message"].endswith(
+        "KB3042058 is not in hotfixes.txt, but a later rollup may include it (Get-HotFix lists a "
+        "rollup under its own number): with KB3042058 the list would hold "
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384, which is accepted (TLSv1.2); without it, none is."
+    )
+    with_kb = analyze(registry(WIN7, None), hotfixes_txt=WITH_KB3042058, probes_json=scan)
+    assert status(with_kb["SCH002"]) == ("SCH002", "pass", None)
+
+
+def test_server_2022_23h2_no_longer_enables_3des_and_dhe_gcm() -> None:
+    from onedrive_doctor.knowledge.windows_families import family_for
+
+    h2 = family_for(25398, server=True)
+    assert (h2.key, h2.name) == ("server2022-23h2", "Windows Server 2022 23H2")
+    for suite in ("TLS_RSA_WITH_3DES_EDE_CBC_SHA", "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384"):
+        assert suite not in h2.cipher_suites
+        assert suite in h2.supported_cipher_suites
+    rtm = family_for(20348, server=True)
+    assert rtm.key == "server2022"
+    assert "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384" in rtm.cipher_suites
+
+
+def test_windows_11_24h2_groups_come_from_the_24h2_groups_page() -> None:
+    from onedrive_doctor.knowledge.windows_families import family_for
+
+    for build in (26100, 26200):
+        titles = [s.title for s in family_for(build, server=False).sources]
+        assert "TLS supported groups in Windows 11 24H2 and later" in titles
+        assert "TLS Elliptic Curves in Windows 10 version 1607 and later" not in titles
+    assert "TLS supported groups in Windows 11 24H2 and later" not in [
+        s.title for s in family_for(22631, server=False).sources
+    ]
+
+
+def test_confirmed_pages_are_no_longer_assumed() -> None:
+    from onedrive_doctor.knowledge.windows_families import family_for
+
+    w21h2 = family_for(19044, server=False)
+    assert not [a for a in w21h2.assumed if "20H2 and 21H1" in a]
+    assert "v20H2 and v21H1" in " ".join(s.title for s in w21h2.sources)
+    s2019 = family_for(17763, server=True)
+    assert not [a for a in s2019.assumed if "1809 page" in a]

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import InputError
 from ..evidence import Evidence
 from ..fixes import ManualStep, RunCommand, Safety, Shell, manual
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY
@@ -25,6 +26,7 @@ from ..windows.client_model import (
     POLICY_SSL_KEY,
     ClientProfile,
     ProtocolSetting,
+    client_profile,
     protocol_key,
 )
 from ..windows.offer import SDL_CURVES, judge_policy
@@ -301,6 +303,13 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     peer, verdict = door.judge(judged)
     source = cipher_source_text(profile)
     off_note = _tls12_off_note(profile) + dropped_note(profile)
+    rollup = _rollup_note(ev, profile, door, verdict.accepted)
+    if rollup and not verdict.accepted:
+        # Without the update the list fails, with it (a rollup may carry it) it passes: the
+        # hotfix list cannot tell which, so neither verdict would be honest.
+        return Outcome.unknown(
+            f"{peer.label} accepts no suite of {source}.{off_note} {rollup}", **evidence
+        )
     if verdict.accepted:
         doubt = _spelling_doubt(profile, judged, door, verdict.cipher_suite)
         if doubt:
@@ -327,6 +336,32 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         message += f" {older[0].upper()}{older[1:]}."
     message += off_note
     return Outcome.failed(message, fix=_suite_fix(profile, peer, registry_of(ev)), **evidence)
+
+
+def _rollup_note(ev: Evidence, profile: ClientProfile, door: FrontDoor, accepted: bool) -> str:
+    """When hotfixes.txt lacks the suite update and having it would flip the verdict, why."""
+    update = profile.family.cipher_suites_update
+    if not update or profile.hotfixes is None or update in profile.hotfixes:
+        return ""
+    if profile.cipher_source not in ("default", "policy", "local"):
+        return ""
+    try:
+        with_update = client_profile(
+            dataclasses.replace(ev, texts={k: v for k, v in ev.texts.items() if k in _SUITE_FILES}),
+            assume_installed=(update,),
+        )
+    except InputError:
+        return ""
+    if with_update is None:
+        return ""
+    other = door.judge(suites_as_if_tls12_on(with_update))[1]
+    if other.accepted == accepted:
+        return ""
+    return (
+        f"{update} is not in hotfixes.txt, but a later rollup may include it (Get-HotFix lists "
+        f"a rollup under its own number): with {update} the list would hold "
+        f"{other.cipher_suite}, which is accepted ({other.protocol}); without it, none is."
+    )
 
 
 def dropped_note(profile: ClientProfile) -> str:

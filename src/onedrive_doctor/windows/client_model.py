@@ -183,9 +183,11 @@ def default_profile(family: WindowsFamily, hotfixes: frozenset[str] | None = Non
     return _build(family, None, Registry(), None, None, hotfixes, [])
 
 
-def client_profile(ev: Evidence) -> ClientProfile | None:
+def client_profile(ev: Evidence, assume_installed: tuple[str, ...] = ()) -> ClientProfile | None:
     """The PC's effective TLS client; ``None`` when the bundle does not say what Windows it is.
 
+    ``assume_installed`` adds KB numbers to the hotfix list: a rollup can carry an update under
+    its own number, so checks judge both ways when the list lacks one (KB3042058).
     Raises ``InputError`` subclasses for unreadable version values or cmdlet outputs; callers
     turn them into ``unknown`` findings.
     """
@@ -201,7 +203,7 @@ def client_profile(ev: Evidence) -> ClientProfile | None:
     assumed: list[str] = []
     hotfixes = None
     if "hotfixes.txt" in ev.texts:
-        hotfixes = parse_hotfixes(ev.texts["hotfixes.txt"])
+        hotfixes = parse_hotfixes(ev.texts["hotfixes.txt"]) | frozenset(assume_installed)
     suites_txt = None
     if "cipher-suites.txt" in ev.texts:
         suites_txt = parse_cipher_suites(ev.texts["cipher-suites.txt"]).suites

@@ -257,8 +257,12 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002) if set,
         else the local list (`Functions` under
         HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002),
-        else the live list (Get-TlsCipherSuite), else the default for the Windows build; minus
-        DHE / ECDHE suites killed by the key-exchange switches (SCH005). Fails when none is in
+        else the live list (Get-TlsCipherSuite), else the default for the Windows build; a
+        configured list keeps only the suites the build implements, in its order (the others
+        are named, SCH008); minus DHE / ECDHE suites killed by the key-exchange switches
+        (SCH005). Older AFD generations are judged as AFD applied them on the evidence's date
+        (DHE_RSA AES-GCM gone from 2026-04-01). When hotfixes.txt lacks KB3042058 and having it
+        would flip the verdict, unknown: a rollup may carry it. Fails when none is in
         the endpoint's AFD policy (measured by the bundle's TLS scans, worst endpoint first;
         else TLSv1.2_2023, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and
         TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 plus the TLS 1.3 suites, and the finding says

@@ -63,14 +63,13 @@ def test_os001_fails_on_windows_7_against_the_assumed_default_and_names_what_wou
         "10 / 11, or the service owner using an AFD policy that still lists DHE or ECDHE-CBC "
         "suites: under TLSv1.2_2022 this PC could connect (once configured) with "
         "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384; under TLSv1.2_2019 with "
-        "TLS_RSA_WITH_AES_256_GCM_SHA384; under afd-legacy-4 with "
-        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384."
+        "TLS_RSA_WITH_AES_256_GCM_SHA384. Under afd-legacy-4 this PC connected with "
+        "TLS_DHE_RSA_WITH_AES_256_GCM_SHA384 before 2026-04-01, and does not now: AFD stopped "
+        "negotiating the DHE_RSA AES-GCM suites on 2026-04-01."
     )
-    assert finding["evidence"]["policies_that_would_work"] == [
-        "TLSv1.2_2022",
-        "TLSv1.2_2019",
-        "afd-legacy-4",
-    ]
+    # Issue 10 point 5: judged at the bundle's date (2026-11-20), afd-legacy-4's only match is
+    # a DHE suite AFD dropped on 2026-04-01.
+    assert finding["evidence"]["policies_that_would_work"] == ["TLSv1.2_2022", "TLSv1.2_2019"]
     fix = finding["fix"]
     assert fix["title"] == (
         "Upgrade Windows 7 SP1 to Windows 11: no setting makes it meet the front door's TLS policy"
@@ -212,7 +211,7 @@ def test_a_default_windows_10_or_11_passes_every_windows_tls_check(
     analyze: Any, version: str
 ) -> None:
     found = analyze(default_registry(version), hotfixes_txt=WIN10_HOTFIXES)
-    assert len(found) == 12
+    assert len(found) == 13  # SCH008 landed (issue 10)
     statuses = {check_id: f["status"] for check_id, f in found.items()}
     assert set(statuses.values()) <= {"pass", "not_applicable"}, statuses
     assert statuses["SCH001"] == statuses["SCH002"] == statuses["OS001"] == "pass"

@@ -116,17 +116,19 @@ def test_sch001_fails_when_tls12_is_disabled_by_default(analyze: Any) -> None:
     )
 
 
-def test_sch001_on_windows_8_without_disabled_by_default_fails_and_names_the_doubt(
+def test_sch001_on_windows_8_follows_the_protocols_table_and_names_the_winhttp_layer(
     analyze: Any,
 ) -> None:
+    # Issue 10 point 2 changed this: Microsoft's protocols table says TLS 1.2 is Enabled in
+    # Schannel on Windows 8 / Server 2012; WinHTTP's own 0xA0 default is a separate layer.
     sch = analyze({"currentversion": WIN8, "schannel": EMPTY_SCHANNEL})
     finding = sch["SCH001"]
-    assert status(finding) == ("SCH001", "fail", "error")
-    assert finding["message"].startswith(
-        f"TLS 1.2 client may be off by default on Windows 8: DisabledByDefault is absent at "
-        f"{TLS12_CLIENT}."
+    assert status(finding) == ("SCH001", "pass", None)
+    assert finding["message"] == (
+        f"TLS 1.2 client is enabled on Windows 8 (build 9200) (the OS default): no values at "
+        f"{TLS12_CLIENT}. This is Schannel; WinHTTP, a separate layer, asks for 0xA0 (SSL 3.0, "
+        "TLS 1.0) on this PC (WHT001)."
     )
-    assert "(docs/knowledge/windows-tls.md §9.4)" in finding["message"]
 
 
 def test_sch001_passes_on_a_default_windows_10(analyze: Any) -> None:
@@ -146,7 +148,11 @@ def test_sch001_passes_on_windows_7_with_disabled_by_default_zero(analyze: Any) 
         }
     )
     assert status(sch["SCH001"]) == ("SCH001", "pass", None)
-    assert sch["SCH001"]["message"].endswith(f": Enabled=1, DisabledByDefault=0 at {TLS12_CLIENT}.")
+    # Issue 10 point 4: the message now says the verdict is Schannel's, not WinHTTP's.
+    assert sch["SCH001"]["message"].endswith(
+        f": Enabled=1, DisabledByDefault=0 at {TLS12_CLIENT}. This is Schannel; WinHTTP, a "
+        "separate layer, asks for 0xA0 (SSL 3.0, TLS 1.0) on this PC (WHT001)."
+    )
 
 
 def test_sch001_is_unknown_without_the_schannel_export(analyze: Any) -> None:
@@ -479,7 +485,7 @@ def test_sch_checks_do_not_apply_to_a_linux_bundle(cli: Any, tmp_path: Path) -> 
     root = write_bundle(tmp_path, {"manifest.json": WINDOWS_MANIFEST.replace("Windows", "Linux")})
     sch = findings(cli, root, SCH)
     assert {k: f["status"] for k, f in sch.items()} == dict.fromkeys(sch, "not_applicable")
-    assert len(sch) == 7
+    assert len(sch) == 8  # SCH008 landed (issue 10)
 
 
 def test_sch_checks_are_unknown_without_current_version(analyze: Any) -> None:

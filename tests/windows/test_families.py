@@ -314,7 +314,8 @@ def test_protocol_defaults_follow_the_schannel_tables():
 
 def test_tls12_registry_rule_covers_exactly_7_8_2008r2_2012():
     required = {f.key for f in FAMILIES if f.tls12_registry_required}
-    assert required == {"win7", "win8", "server2008r2", "server2012"}
+    # Issue 10 point 2: Windows 8 / Server 2012 follow the protocols table ("Enabled").
+    assert required == {"win7", "server2008r2"}
     assert any("§9.4" in note for note in BY_KEY["win8"].assumed)
 
 

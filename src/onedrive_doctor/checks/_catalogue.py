@@ -7,7 +7,7 @@ article's order of causes: NET, TLS, SCH, OS, INE, IDN, WHT, ODC.
 from __future__ import annotations
 
 from ..model import ArticleStep, Severity
-from . import idn, ine, net, odc, os_, sch, tls, wht
+from . import idn, ine, net, odc, os_, sch, sch_policy, tls, wht
 from ._base import Check
 
 __all__ = ["CATALOGUE"]
@@ -83,6 +83,14 @@ CATALOGUE: tuple[Check, ...] = (
         Severity.WARNING,
         ArticleStep.TLS,
         sch.tls13_client_enabled_unsupported,
+    ),
+    # Warning by default; the check raises it to error when no TLS 1.2 suite is left.
+    Check(
+        "SCH008",
+        "crypto-policy-malformed",
+        Severity.WARNING,
+        ArticleStep.TLS,
+        sch_policy.crypto_policy_malformed,
     ),
     Check(
         "OS001",

@@ -21,6 +21,7 @@ its subkeys, so a key under an exported ancestor that is not in the export does 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +38,7 @@ from ..fixes import (
     manual,
     split_hive,
 )
-from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy
+from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY, AfdPolicy, change_removing, policy_at
 from ..knowledge.endpoints import REQUIRED_ENDPOINTS, parse_host_port
 from ..model import Fix, Outcome
 from ..parsed import Parsed
@@ -68,10 +69,12 @@ __all__ = [
     "best_case",
     "cipher_source_text",
     "delete_value",
+    "evidence_day",
     "exported",
     "front_door",
     "gpo_cipher_fix",
     "kex_allows",
+    "lost_by_date",
     "mask_text",
     "older_policies_text",
     "policies_accepting",
@@ -420,6 +423,8 @@ class FrontDoor:
     peers: tuple[Peer, ...]
     measured: bool
     assumed_because: str | None = None
+    #: The evidence's day: documented policies are judged as AFD applied them then.
+    day: datetime.date | None = None
 
     def judge(self, profile: ClientProfile) -> tuple[Peer, Verdict]:
         """The worst case: the first peer that rejects ``profile``, else the first peer."""
@@ -455,7 +460,7 @@ class FrontDoor:
         verdict = judge_policy(profile, DEFAULT_POLICY)
         if verdict.accepted:
             return "older AFD policy generations accept more, so they accept it too"
-        return older_policies_text(profile)
+        return older_policies_text(profile, self.day)
 
     def evidence(self) -> dict[str, Any]:
         """The front door as the finding's evidence shows it."""
@@ -465,17 +470,63 @@ class FrontDoor:
         return data
 
 
-def older_policies_text(profile: ClientProfile) -> str:
+def evidence_day(ev: Evidence) -> datetime.date | None:
+    """The day the evidence describes, or ``None`` when nothing says.
+
+    ``Evidence.as_of`` when it exists, else the manifest's collection time (``created``).
+    """
+    as_of = getattr(ev, "as_of", None)  # Evidence.as_of is being added in parallel: switch here
+    if isinstance(as_of, datetime.datetime):
+        return as_of.date()
+    if isinstance(as_of, datetime.date):
+        return as_of
+    created = (ev.manifest or {}).get("created")
+    if not isinstance(created, str):
+        return None
+    try:
+        return datetime.datetime.fromisoformat(created).date()
+    except ValueError:
+        return None
+
+
+def older_policies_text(profile: ClientProfile, day: datetime.date | None = None) -> str:
     """``under TLSv1.2_2022 this PC would connect with X; under afd-legacy-4 with Y``.
 
-    The documented generations other than the default, newest first; when none accepts the
-    profile, says so.
+    The documented generations other than the default, newest first, as AFD applied them on
+    ``day`` (docs: frontdoor/diffie-hellman-ciphers.md); a generation that accepted the PC only
+    through a suite AFD has since dropped is named with the date. When none accepts, says so.
     """
-    pairs = [(p, v) for p, v in policies_accepting(profile) if p is not DEFAULT_POLICY]
+    pairs = [(p, v) for p, v in policies_accepting(profile, day) if p.name != DEFAULT_POLICY.name]
+    lost = lost_by_date(profile, day, {p.name for p, _ in pairs})
     if not pairs:
         others = [p.name for p in reversed(list(AFD_POLICIES.values())) if p is not DEFAULT_POLICY]
-        return f"no older AFD policy generation ({', '.join(others)}) accepts it either"
-    return policies_text(pairs)
+        text = f"no older AFD policy generation ({', '.join(others)}) accepts it either"
+        return f"{text}; {lost}" if lost else text
+    text = policies_text(pairs)
+    return f"{text}; {lost}" if lost else text
+
+
+def lost_by_date(profile: ClientProfile, day: datetime.date | None, still: set[str]) -> str:
+    """The generations that accepted ``profile`` only before a dated AFD change, as a clause."""
+    by_change: dict[tuple[datetime.date, str], list[str]] = {}
+    suites: dict[tuple[datetime.date, str], str] = {}
+    for policy in reversed(list(AFD_POLICIES.values())):
+        if policy is DEFAULT_POLICY or policy.name in still:
+            continue
+        verdict = judge_policy(profile, policy)
+        change = change_removing(verdict.cipher_suite or "", day) if verdict.accepted else None
+        if change is None:
+            continue
+        key = (change.day, change.summary)
+        by_change.setdefault(key, []).append(policy.name)
+        suites.setdefault(key, verdict.cipher_suite or "?")
+    parts = []
+    for (when, summary), names in by_change.items():
+        parts.append(
+            f"under {' / '.join(names)} this PC connected with {suites[(when, summary)]} before "
+            f"{when.isoformat()}, and does not now: {summary} on {when.isoformat()}"
+        )
+    return "; ".join(parts)
 
 
 def policies_text(
@@ -492,10 +543,13 @@ def policies_text(
     return "; ".join(parts)
 
 
-def policies_accepting(profile: ClientProfile) -> list[tuple[AfdPolicy, Verdict]]:
-    """The documented AFD policies that accept ``profile``, newest first."""
+def policies_accepting(
+    profile: ClientProfile, day: datetime.date | None = None
+) -> list[tuple[AfdPolicy, Verdict]]:
+    """The documented AFD policies that accept ``profile`` (as applied on ``day``), newest first."""
     found = []
-    for policy in reversed(list(AFD_POLICIES.values())):
+    for documented in reversed(list(AFD_POLICIES.values())):
+        policy = policy_at(documented, day)
         verdict = judge_policy(profile, policy)
         if verdict.accepted:
             found.append((policy, verdict))
@@ -535,7 +589,7 @@ def front_door(ev: Evidence) -> FrontDoor:
         tls13=DEFAULT_POLICY.tls13,
         policy=DEFAULT_POLICY,
     )
-    return FrontDoor((default,), measured=False, assumed_because=why)
+    return FrontDoor((default,), measured=False, assumed_because=why, day=evidence_day(ev))
 
 
 def _required(target: str) -> bool:

@@ -12,6 +12,7 @@ from ._windows import (
     assumed_notes,
     best_case,
     front_door,
+    lost_by_date,
     policies_accepting,
     policies_text,
     profile_of,
@@ -92,7 +93,8 @@ def os_cannot_meet_afd_policy(ev: Evidence) -> Outcome:
             f"{door.name(peer)} accepts; whether this PC does is SCH001 / SCH002's question.",
             **evidence,
         )
-    working = policies_accepting(ever)
+    working = policies_accepting(ever, door.day)
+    lost = lost_by_date(ever, door.day, {policy.name for policy, _ in working})
     evidence["policies_that_would_work"] = [policy.name for policy, _ in working]
     tls13 = "TLS 1.3 or " if peer.tls13 else ""
     message = (
@@ -111,6 +113,8 @@ def os_cannot_meet_afd_policy(ev: Evidence) -> Outcome:
         )
     else:
         message += " What will: upgrading to Windows 10 / 11."
+    if lost:
+        message += f" {lost[0].upper()}{lost[1:]}."
     return Outcome.failed(
         message,
         fix=Fix(

@@ -11,10 +11,11 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import InputError
 from ..evidence import Evidence
 from ..fixes import ManualStep, RunCommand, Safety, Shell, manual
 from ..knowledge.afd import AFD_POLICIES, DEFAULT_POLICY
-from ..knowledge.windows_families import ProtocolState
+from ..knowledge.windows_families import PROTOCOL_BITS, ProtocolState
 from ..model import Fix, Outcome, Severity
 from ..registry.regfile import Registry
 from ..tls import ProtocolVersion
@@ -25,6 +26,7 @@ from ..windows.client_model import (
     POLICY_SSL_KEY,
     ClientProfile,
     ProtocolSetting,
+    client_profile,
     protocol_key,
 )
 from ..windows.offer import SDL_CURVES, judge_policy
@@ -40,6 +42,7 @@ from ._windows import (
     front_door,
     gpo_cipher_fix,
     kex_allows,
+    mask_text,
     profile_of,
     registry_of,
     set_dword,
@@ -87,11 +90,11 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
     What it checks:
         HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols\TLS 1.2\Client:
         fails when `Enabled` = 0 (disabled on every Windows), when `DisabledByDefault` is
-        non-zero, or when `DisabledByDefault` is absent on Windows 7 / Server 2008 R2 /
-        Windows 8 / Server 2012, where TLS 1.2 must be enabled explicitly (Microsoft's
-        readiness script treats absence on NT 6.2 and older as "not enabled"; for Windows 8 /
-        2012 Microsoft's protocol table says "Enabled", a doubt the message repeats). Unknown
-        when the bundle has no SCHANNEL export: absent values then prove nothing.
+        non-zero, or when `DisabledByDefault` is absent on Windows 7 / Server 2008 R2, where
+        TLS 1.2 must be enabled explicitly. Windows 8 / Server 2012 follow Microsoft's protocols
+        table ("Windows 8/Windows Server 2012 | Enabled"); this check is about Schannel only,
+        and the message says when WinHTTP's own default there still lacks TLS 1.2 (WHT001).
+        Unknown when the bundle has no SCHANNEL export: absent values then prove nothing.
 
     Why it matters:
         With `Enabled` = 0 Schannel "will not negotiate this protocol version regardless of the
@@ -170,8 +173,15 @@ def tls12_client_disabled(ev: Evidence) -> Outcome:
     else:
         where = _values(setting) if (enabled, by_default) != (None, None) else "no values"
         default = " (the OS default)" if (enabled, by_default) == (None, None) else ""
+        layer = ""
+        winhttp = profile.winhttp.get("native", family.winhttp_default_protocols)
+        if not winhttp & PROTOCOL_BITS[ProtocolVersion.TLSv1_2]:
+            layer = (
+                f" This is Schannel; WinHTTP, a separate layer, asks for {mask_text(winhttp)} "
+                f"on this PC (WHT001)."
+            )
         return Outcome.passed(
-            f"TLS 1.2 client is enabled on {profile.label}{default}: {where} at {key}.",
+            f"TLS 1.2 client is enabled on {profile.label}{default}: {where} at {key}.{layer}",
             **evidence,
         )
     if setting.state != "enabled":
@@ -249,8 +259,12 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         HKLM\SOFTWARE\Policies\Microsoft\Cryptography\Configuration\SSL\00010002) if set,
         else the local list (`Functions` under
         HKLM\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local\SSL\00010002),
-        else the live list (Get-TlsCipherSuite), else the default for the Windows build; minus
-        DHE / ECDHE suites killed by the key-exchange switches (SCH005). Fails when none is in
+        else the live list (Get-TlsCipherSuite), else the default for the Windows build; a
+        configured list keeps only the suites the build implements, in its order (the others
+        are named, SCH008); minus DHE / ECDHE suites killed by the key-exchange switches
+        (SCH005). Older AFD generations are judged as AFD applied them on the evidence's date
+        (DHE_RSA AES-GCM gone from 2026-04-01). When hotfixes.txt lacks KB3042058 and having it
+        would flip the verdict, unknown: a rollup may carry it. Fails when none is in
         the endpoint's AFD policy (measured by the bundle's TLS scans, worst endpoint first;
         else TLSv1.2_2023, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 and
         TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 plus the TLS 1.3 suites, and the finding says
@@ -294,8 +308,18 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     evidence = _suite_evidence(profile, judged, door)
     peer, verdict = door.judge(judged)
     source = cipher_source_text(profile)
-    off_note = _tls12_off_note(profile)
+    off_note = _tls12_off_note(profile) + dropped_note(profile)
+    rollup = _rollup_note(ev, profile, door, verdict.accepted)
+    if rollup and not verdict.accepted:
+        # Without the update the list fails, with it (a rollup may carry it) it passes: the
+        # hotfix list cannot tell which, so neither verdict would be honest.
+        return Outcome.unknown(
+            f"{peer.label} accepts no suite of {source}.{off_note} {rollup}", **evidence
+        )
     if verdict.accepted:
+        doubt = _spelling_doubt(profile, judged, door, verdict.cipher_suite)
+        if doubt:
+            return Outcome.unknown(doubt, **evidence)
         return Outcome.passed(
             f"{peer.label} accepts {verdict.cipher_suite} ({verdict.protocol}) from "
             f"{source}.{off_note}{door.note()}",
@@ -318,6 +342,73 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
         message += f" {older[0].upper()}{older[1:]}."
     message += off_note
     return Outcome.failed(message, fix=_suite_fix(profile, peer, registry_of(ev)), **evidence)
+
+
+def _rollup_note(ev: Evidence, profile: ClientProfile, door: FrontDoor, accepted: bool) -> str:
+    """When hotfixes.txt lacks the suite update and having it would flip the verdict, why."""
+    update = profile.family.cipher_suites_update
+    if not update or profile.hotfixes is None or update in profile.hotfixes:
+        return ""
+    if profile.cipher_source not in ("default", "policy", "local"):
+        return ""
+    try:
+        with_update = client_profile(
+            dataclasses.replace(ev, texts={k: v for k, v in ev.texts.items() if k in _SUITE_FILES}),
+            assume_installed=(update,),
+        )
+    except InputError:
+        return ""
+    if with_update is None:
+        return ""
+    other = door.judge(suites_as_if_tls12_on(with_update))[1]
+    if other.accepted == accepted:
+        return ""
+    return (
+        f"{update} is not in hotfixes.txt, but a later rollup may include it (Get-HotFix lists "
+        f"a rollup under its own number): with {update} the list would hold "
+        f"{other.cipher_suite}, which is accepted ({other.protocol}); without it, none is."
+    )
+
+
+def dropped_note(profile: ClientProfile) -> str:
+    """The sentence naming configured suites this build does not implement, or ``""``."""
+    dropped = profile.unimplemented_suites
+    if not dropped:
+        return ""
+    which = "policy" if profile.cipher_source == "policy" else "local list"
+    names = ", ".join(dropped)
+    reasons = set(dropped.values())
+    why = (
+        f"which {profile.family.name} does not implement"
+        if reasons == {f"{profile.family.name} does not implement it"}
+        else "which this PC does not have (" + "; ".join(sorted(reasons)) + ")"
+    )
+    return (
+        f" The {which} names {len(dropped)} suite{'s' if len(dropped) > 1 else ''} {why}, and "
+        f"Schannel ignores them: {names} (SCH008)."
+    )
+
+
+def _spelling_doubt(
+    profile: ClientProfile, judged: ClientProfile, door: FrontDoor, suite: str | None
+) -> str:
+    """Why a pass rests on a bare ECDHE name before Windows 10, or ``""`` when it does not."""
+    bare = {s.name for s in map(by_name, profile.unconfirmed_spellings) if s is not None}
+    if suite not in bare:
+        return ""
+    without = dataclasses.replace(
+        judged, cipher_suites=tuple(s for s in judged.cipher_suites if s not in bare)
+    )
+    if door.judge(without)[1].accepted:
+        return ""
+    written = ", ".join(profile.unconfirmed_spellings)
+    return (
+        f"the only accepted suite, {suite}, is written without the curve suffix ({written}); "
+        f"Microsoft's {profile.family.name} page spells ECDHE suites with it (_P256, _P384) and "
+        "no Microsoft document says whether the bare name is honoured there, so whether "
+        f"{door.name(door.judge(judged)[0])} accepts this PC is unknown (add the _P256 / _P384 "
+        "spelling to settle it)"
+    )
 
 
 def _with_sdl_curves(profile: ClientProfile) -> ClientProfile:

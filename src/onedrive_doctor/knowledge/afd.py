@@ -12,10 +12,21 @@ Sources (docs/knowledge/windows-tls.md §2.2):
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-__all__ = ["AFD_POLICIES", "DEFAULT_POLICY", "AfdPolicy", "match_policy"]
+__all__ = [
+    "AFD_CHANGES",
+    "AFD_POLICIES",
+    "DEFAULT_POLICY",
+    "AfdChange",
+    "AfdPolicy",
+    "change_removing",
+    "match_policy",
+    "policy_at",
+]
 
 _TLS13 = ("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256")
 _ECDHE_GCM = ("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256")
@@ -99,4 +110,53 @@ def match_policy(tls12_accepted: Iterable[str], legacy_accepted: bool = False) -
             continue
         if any(accepted == frozenset(suites) for suites in policy.tls12_lists()):
             return policy.name
+    return None
+
+
+@dataclass(frozen=True)
+class AfdChange:
+    """A dated change to what every AFD policy negotiates, with its source."""
+
+    day: _dt.date
+    removed: tuple[str, ...]
+    summary: str
+    source: str
+
+
+#: Dated changes, oldest first. Microsoft, articles/frontdoor/diffie-hellman-ciphers.md: AFD stops
+#: negotiating the DHE_RSA AES-GCM suites on 2026-04-01; an earlier removal announced for January
+#: 2023 was reverted, so it is not recorded as a change.
+AFD_CHANGES: tuple[AfdChange, ...] = (
+    AfdChange(
+        _dt.date(2026, 4, 1),
+        _DHE_GCM,
+        "AFD stopped negotiating the DHE_RSA AES-GCM suites",
+        "https://learn.microsoft.com/azure/frontdoor/diffie-hellman-ciphers",
+    ),
+)
+
+
+def policy_at(policy: AfdPolicy, day: _dt.date | None) -> AfdPolicy:
+    """``policy`` as AFD applied it on ``day`` (``None``: as documented, without the changes)."""
+    if day is None:
+        return policy
+    gone = {s for change in AFD_CHANGES if change.day <= day for s in change.removed}
+    if not gone:
+        return policy
+
+    def keep(suites: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(s for s in suites if s not in gone)
+
+    return dataclasses.replace(
+        policy, tls12=keep(policy.tls12), variants=tuple(keep(v) for v in policy.variants)
+    )
+
+
+def change_removing(suite: str, day: _dt.date | None) -> AfdChange | None:
+    """The change in force on ``day`` that removed ``suite``, if any."""
+    if day is None:
+        return None
+    for change in AFD_CHANGES:
+        if change.day <= day and suite in change.removed:
+            return change
     return None

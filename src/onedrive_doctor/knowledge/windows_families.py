@@ -769,9 +769,10 @@ _A_WIN7 = (
     "signature algorithms: SHA-512 pairs assume KB2973337 (2014) is installed",
 )
 _A_WIN8 = (
-    "TLS 1.1/1.2: the protocols table says Enabled, but Microsoft's readiness script treats NT "
-    "6.2 like Windows 7 and requires DisabledByDefault=0 (§9.4): tls12_registry_required follows "
-    "the script, as SCH001 does",
+    "TLS 1.1/1.2: Schannel follows Microsoft's protocols table ('Windows 8/Windows Server 2012 | "
+    "Enabled'); Microsoft's readiness script still sets DisabledByDefault=0 on NT 6.2 (§9.4), "
+    "which is harmless. WinHTTP's own default there stays SSL 3.0 + TLS 1.0 (0xA0), a separate "
+    "layer",
     "cipher_suites are the KB3042058 order the page shows; without that update the DHE_RSA and "
     "RSA AES-GCM suites are missing",
     "winhttp_update: KB3140245's own text lists Server 2012, 7 SP1 and 2008 R2 SP1, not the "
@@ -839,8 +840,10 @@ def _win11(
     schannel: tuple[str, ...],
     off: tuple[str, ...],
     suites_page: Source,
+    curves_page: Source | None = None,
     assumed: tuple[str, ...] = (),
 ) -> WindowsFamily:
+    groups = _S_CURVES_1607 if curves_page is None else curves_page
     return _fam(
         f"win11-{release.lower()}",
         f"Windows 11 {release}",
@@ -858,7 +861,7 @@ def _win11(
         sigalgs=_SIG_PSS,
         winhttp=_WINHTTP_11,
         wininet=_WININET_11,
-        sources=(_S_PROTOCOLS, suites_page, _S_CURVES_1607, _S_WINHTTP, _S_DHE, _S_CMDLETS),
+        sources=(_S_PROTOCOLS, suites_page, groups, _S_WINHTTP, _S_DHE, _S_CMDLETS),
         assumed=(
             *assumed,
             "wininet_secure_protocols: Internet Options default assumed TLS 1.0-1.3 (0x2A80); "
@@ -905,6 +908,13 @@ _P_22H2 = _suites_page(
 _P_11 = _suites_page("TLS Cipher Suites in Windows 11", "tls-cipher-suites-in-windows-11")
 _P_11_22H2 = _suites_page(
     "TLS Cipher Suites in Windows 11 v22H2 and later", "tls-cipher-suites-in-windows-11-v22H2"
+)
+# Windows 11 24H2 and later (and Server 2025) take their groups from this page; it adds ML-KEM
+# hybrids as supported but not enabled, so the enabled groups stay x25519, P-256, P-384.
+_S_GROUPS_24H2 = _page(
+    "§3.5",
+    "TLS supported groups in Windows 11 24H2 and later",
+    "tls-supported-groups-in-windows-11-24h2-and-later",
 )
 _P_2022 = _suites_page(
     "TLS Cipher Suites in Windows Server 2022", "tls-cipher-suites-in-windows-server-2022"
@@ -956,7 +966,7 @@ _CLIENTS_PRE10 = (
         winhttp=_WINHTTP_78,
         winhttp_update="KB3140245",
         wininet=_WININET_IE10,
-        tls12_registry=True,
+        tls12_registry=False,
     ),
     _pre10(
         "win8.1",
@@ -1019,7 +1029,7 @@ _SERVERS_PRE10 = (
         winhttp=_WINHTTP_78,
         winhttp_update="KB3140245",
         wininet=_WININET_IE10,
-        tls12_registry=True,
+        tls12_registry=False,
     ),
     _pre10(
         "server2012r2",
@@ -1043,10 +1053,9 @@ _SERVERS_PRE10 = (
     ),
 )
 
-_A_21H2 = (
-    "the Schannel page found covers 20H2 and 21H1; §3.2 groups 21H2 with them, so 21H2 takes "
-    "that page",
-)
+# 20H2, 21H1 and 21H2 share one Microsoft page (the audit of issue 10 re-read it): no longer an
+# assumption.
+_A_21H2: tuple[str, ...] = ()
 
 _WINDOWS10 = (
     _win10(
@@ -1241,6 +1250,7 @@ _WINDOWS11 = (
         schannel=_SCH_W11_22H2,
         off=_OFF_W11_22H2,
         suites_page=_P_11_22H2,
+        curves_page=_S_GROUPS_24H2,
         assumed=(
             "ltsc_end: Windows 11 LTSC 2024 is built on 24H2 but its end date is not sourced",
         ),
@@ -1253,6 +1263,7 @@ _WINDOWS11 = (
         schannel=_SCH_W11_22H2,
         off=_OFF_W11_22H2,
         suites_page=_P_11_22H2,
+        curves_page=_S_GROUPS_24H2,
         assumed=(
             "25H2 is not in the protocols table (§3.1) or named in §3.2: the 'Windows 11 v22H2 "
             "and later' page is taken to cover it and every other value is 24H2's; Microsoft "
@@ -1346,8 +1357,8 @@ _SERVERS10 = (
         wininet=_WININET_IE11,
         updates=("KB5017811",),
         assumed=(
-            "Server 2019 takes the Windows 10 1809 page (same build); later semi-annual server "
-            "builds (1903-20H2) resolve here too",
+            # Server 2019 is build 17763, Windows 10 1809 (Microsoft's pages say so): not assumed.
+            "later semi-annual server builds (1903-20H2) resolve to Server 2019",
             _A_WINHTTP_KB5017811,
             _A_WININET_IE11,
         ),
@@ -1357,7 +1368,7 @@ _SERVERS10 = (
         "Windows Server 2022",
         "Server 2022",
         20348,
-        (20348, 26099),
+        (20348, 25397),
         _life("windows-server-2022", "2031-10-14"),
         schannel=_SCH_W11,
         off=_OFF_W11,
@@ -1369,6 +1380,29 @@ _SERVERS10 = (
         assumed=(
             "winhttp_default_protocols: option-flags names only 'Windows 11' (TLS 1.2+1.3) and "
             "'Windows 10, and Windows 8.1'; Server 2022 is taken as the latter (0xAA0)",
+            _A_WININET_IE11,
+        ),
+    ),
+    # Server 2022 23H2 (Annual Channel, build 25398): the Server 2022 page's note says 3DES and
+    # the DHE_RSA AES-GCM suites are not enabled by default from 23H2 on.
+    _server10(
+        "server2022-23h2",
+        "Windows Server 2022 23H2",
+        "Server 2022 23H2",
+        25398,
+        (25398, 26099),
+        _life("windows-server-annual-channel", None),
+        schannel=_SCH_W11_22H2,
+        off=_OFF_W11_22H2,
+        suites_page=_P_2022,
+        protocols=_P_TLS13,
+        sigalgs=_SIG_PSS,
+        winhttp=_WINHTTP_10,
+        wininet=_WININET_IE11,
+        assumed=(
+            "winhttp_default_protocols: taken as Server 2022's (0xAA0); option-flags does not "
+            "name the Annual Channel",
+            "end of support: not sourced (unknown)",
             _A_WININET_IE11,
         ),
     ),

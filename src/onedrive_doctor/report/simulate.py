@@ -40,5 +40,15 @@ def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100
         else:
             table.add_row(clean(peer), "[red]rejected[/]", clean(verdict.get("reason")))
     console.print()
+    console.print("Verdicts for Schannel's defaults (an application that sets no protocols):")
     console.print(table)
+    for key, layer in doc.get("stacks", {}).items():
+        if key == "schannel":
+            continue
+        accepted = [p for p, v in layer["verdicts"].items() if v["accepted"]]
+        console.print(
+            f"  {clean(layer['label'])} ({clean(layer['mask'])}, {clean(layer['source'])}): "
+            f"offers {clean(', '.join(layer['protocols'])) or 'nothing'}; accepted by "
+            f"{clean(', '.join(accepted)) or 'no AFD policy'}"
+        )
     return console_text(buffer)

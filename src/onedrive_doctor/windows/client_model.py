@@ -48,6 +48,7 @@ __all__ = [
     "build_profile",
     "client_profile",
     "default_profile",
+    "implemented_suites",
     "protocol_key",
 ]
 
@@ -144,6 +145,12 @@ class ClientProfile:
     kb3140245: bool | None
     hotfixes: frozenset[str] | None
     assumed: tuple[str, ...] = field(default_factory=tuple)
+    #: Configured names (as written in the policy / local list) this build does not implement,
+    #: with why; Schannel skips them, so they are not in ``listed_suites`` (SCH008).
+    unimplemented_suites: Mapping[str, str] = field(default_factory=dict)
+    #: Configured ECDHE names written without the curve suffix on a build whose pages spell
+    #: them with it (``_P256``): kept, but whether Schannel honours them is not documented.
+    unconfirmed_spellings: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def offered_protocols(self) -> tuple[ProtocolVersion, ...]:
@@ -177,9 +184,11 @@ def default_profile(family: WindowsFamily, hotfixes: frozenset[str] | None = Non
     return _build(family, None, Registry(), None, None, hotfixes, [])
 
 
-def client_profile(ev: Evidence) -> ClientProfile | None:
+def client_profile(ev: Evidence, assume_installed: tuple[str, ...] = ()) -> ClientProfile | None:
     """The PC's effective TLS client; ``None`` when the bundle does not say what Windows it is.
 
+    ``assume_installed`` adds KB numbers to the hotfix list: a rollup can carry an update under
+    its own number, so checks judge both ways when the list lacks one (KB3042058).
     Raises ``InputError`` subclasses for unreadable version values or cmdlet outputs; callers
     turn them into ``unknown`` findings.
     """
@@ -194,7 +203,7 @@ def client_profile(ev: Evidence) -> ClientProfile | None:
 
     hotfixes = None
     if "hotfixes.txt" in ev.texts:
-        hotfixes = parse_hotfixes(ev.texts["hotfixes.txt"])
+        hotfixes = parse_hotfixes(ev.texts["hotfixes.txt"]) | frozenset(assume_installed)
     suites_txt = None
     if "cipher-suites.txt" in ev.texts:
         suites_txt = parse_cipher_suites(ev.texts["cipher-suites.txt"]).suites
@@ -232,7 +241,8 @@ def _build(
     protocols = tuple(_protocol(registry, family, v) for v in PROTOCOL_NAMES)
     if version is not None and not registry.has_key(SCHANNEL):
         assumed.append("no SCHANNEL registry export: Schannel protocol defaults assumed")
-    listed, source, unknown = _listed_suites(registry, family, suites_txt, hotfixes, assumed)
+    configured = _listed_suites(registry, family, suites_txt, hotfixes, assumed)
+    listed, source, unknown = configured.names, configured.source, configured.unknown
     dh_enabled = _key_exchange_on(registry, DH_KEY)
     ecdh_enabled = _key_exchange_on(registry, ECDH_KEY)
     offered = {p.version for p in protocols if p.offered}
@@ -280,6 +290,8 @@ def _build(
         kb3140245=kb,
         hotfixes=hotfixes,
         assumed=tuple(dict.fromkeys(assumed)),
+        unimplemented_suites=configured.unimplemented,
+        unconfirmed_spellings=configured.unconfirmed,
     )
 
 
@@ -335,14 +347,49 @@ def _protocol(
     return setting(state, f"default of {family.name} (no registry values)")
 
 
+@dataclass(frozen=True)
+class _Configured:
+    names: tuple[str, ...]
+    source: str
+    unknown: tuple[str, ...] = ()
+    unimplemented: Mapping[str, str] = field(default_factory=dict)
+    unconfirmed: tuple[str, ...] = ()
+
+
+# Before Windows 10 Microsoft's per-version pages spell every ECDHE suite with its curve
+# ("Prior to Windows 10, cipher suite strings were appended with the elliptic curve to determine
+# the curve priority": tls-elliptic-curves-in-windows-10-1607-and-later). Whether those builds
+# also honour the bare IANA name is documented nowhere we found (Microsoft's cipher-suite and
+# curve pages, Manage TLS), so such names are kept and flagged, never silently trusted.
+_CURVE_SUFFIX = ("_P256", "_P384", "_P521")
+
+
+def implemented_suites(family: WindowsFamily, hotfixes: frozenset[str] | None) -> frozenset[str]:
+    """IANA names of every suite ``family`` implements (enabled, supported but off, explicit).
+
+    With a hotfix list that lacks ``family.cipher_suites_update`` the suites that update adds
+    are left out (KB3042058: Advisory 3042058; a rollup may still carry it, see callers).
+    """
+    names = {*family.cipher_suites, *family.supported_cipher_suites, *family.explicit_cipher_suites}
+    update = family.cipher_suites_update
+    if update and hotfixes is not None and update not in hotfixes:
+        names -= set(family.cipher_suites) - set(family.cipher_suites_without_update)
+    return frozenset(names)
+
+
 def _listed_suites(
     registry: Registry,
     family: WindowsFamily,
     suites_txt: tuple[str, ...] | None,
     hotfixes: frozenset[str] | None,
     assumed: list[str],
-) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
-    """The cipher suite list in force: policy > local > Get-TlsCipherSuite > OS default."""
+) -> _Configured:
+    """The cipher suite list in force: policy > local > Get-TlsCipherSuite > OS default.
+
+    A configured list is intersected with what the build implements, in the configured order:
+    Schannel ignores names it does not implement (microsoft/azure-devops-tls12 issue 7: the OS
+    "simply does not support given cipher suites ... even when you configure them explicitly").
+    """
     raw: list[str] | None = None
     source = "default"
     policy = registry.value(POLICY_SSL_KEY, "Functions")
@@ -352,11 +399,11 @@ def _listed_suites(
     elif local is not None:
         raw, source = _names(local.data), "local"
     elif suites_txt is not None:
-        return suites_txt, "cipher-suites.txt", ()
+        return _Configured(suites_txt, "cipher-suites.txt")
     if raw is None:
         update = family.cipher_suites_update
         if update and hotfixes is not None and update not in hotfixes:
-            return family.cipher_suites_without_update, "default", ()
+            return _Configured(family.cipher_suites_without_update, "default")
         if update and hotfixes is None and registry:
             assumed.append(
                 f"no hotfix list: {update} (which adds the AES-GCM suites) assumed installed"
@@ -365,16 +412,34 @@ def _listed_suites(
             assumed.append(
                 f"no cipher-suites.txt: the default suite order of {family.name} assumed"
             )
-        return family.cipher_suites, "default", ()
+        return _Configured(family.cipher_suites, "default")
+    implemented = implemented_suites(family, hotfixes)
+    update = family.cipher_suites_update
+    added = set(family.cipher_suites) - set(family.cipher_suites_without_update)
     names: list[str] = []
     unknown: list[str] = []
+    dropped: dict[str, str] = {}
+    unconfirmed: list[str] = []
     for item in raw:
         suite = by_name(item)
         if suite is None:
             unknown.append(item)
-        elif suite.name not in names:
+            continue
+        if suite.name not in implemented:
+            if suite.name in added:
+                dropped[item] = f"added by {update}, which hotfixes.txt does not list"
+            else:
+                dropped[item] = f"{family.name} does not implement it"
+            continue
+        if (
+            family.pre_windows10
+            and suite.kex.startswith("ECDHE")
+            and not item.upper().endswith(_CURVE_SUFFIX)
+        ):
+            unconfirmed.append(item)
+        if suite.name not in names:
             names.append(suite.name)
-    return tuple(names), source, tuple(unknown)
+    return _Configured(tuple(names), source, tuple(unknown), dropped, tuple(unconfirmed))
 
 
 def _names(data: object) -> list[str]:

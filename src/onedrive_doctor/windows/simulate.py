@@ -13,6 +13,7 @@ from ..knowledge.afd import AFD_POLICIES
 from ..tls.suites import by_name
 from .client_model import ClientProfile
 from .offer import judge_policy
+from .stacks import stacks
 
 __all__ = ["simulation", "verdict_from_replay"]
 
@@ -30,6 +31,18 @@ def simulation(profile: ClientProfile, live: dict[str, dict[str, Any]]) -> dict[
         name: judge_policy(profile, policy).to_json() for name, policy in AFD_POLICIES.items()
     }
     verdicts.update(live)
+    layers: dict[str, Any] = {}
+    for stack in stacks(profile):
+        layers[stack.key] = {
+            "label": stack.label,
+            "mask": None if stack.mask is None else f"0x{stack.mask:X}",
+            "source": stack.source,
+            "protocols": [v.label for v in stack.profile.offered_protocols],
+            "verdicts": {
+                name: judge_policy(stack.profile, policy).to_json()
+                for name, policy in AFD_POLICIES.items()
+            },
+        }
     return {
         "client": {
             "windows": profile.os.label if profile.os else profile.family.label,
@@ -41,7 +54,11 @@ def simulation(profile: ClientProfile, live: dict[str, dict[str, Any]]) -> dict[
             "groups": list(profile.curves),
             "signature_algorithms": list(profile.signature_algorithms),
         },
+        # "verdicts" are Schannel's defaults; "stacks" repeats them per layer, because
+        # WinHTTP and WinINet pass their own protocol masks (windows/stacks.py).
         "verdicts": verdicts,
+        "verdicts_concern": "schannel",
+        "stacks": layers,
     }
 
 

@@ -76,13 +76,10 @@ def render_html(report: Report) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{escape(_CSP)}">',
         "<title>onedrive-doctor report</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>onedrive-doctor {escape(__version__)}: why OneDrive says 0x8004de40</h1>",
+        f"<h1>onedrive-doctor {escape(__version__)}: why OneDrive says "
+        f"{escape(report.error_code or '0x8004de40')}</h1>",
         f'<p class="muted">Evidence: {escape(report.origin)}</p>',
     ]
-    if report.error_code:
-        parts.append(
-            f'<p class="error-code">Error code: <code>{escape(report.error_code)}</code></p>'
-        )
     if report.note:
         parts.append(f"<p><strong>{escape(report.note)}</strong></p>")
     for summary in report.steps():

@@ -60,7 +60,9 @@ def _positive_float(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 3600 seconds: {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be greater than 0 and at most 3600 seconds: {text!r}"
+        )
     return value
 
 
@@ -118,6 +120,25 @@ def _check_name(host: str, text: str) -> None:
 def _server_name(text: str) -> str:
     _check_name(text, text)
     return text
+
+
+def _scan_target(text: str) -> tuple[str, int]:
+    """``HOST[:PORT]``, or a URL (``https://host:8443/path``): its host and port."""
+    from urllib.parse import urlsplit
+
+    if "://" in text:
+        scheme = text.partition("://")[0].lower()
+        if scheme not in ("http", "https"):
+            raise argparse.ArgumentTypeError(f"only https:// or http:// URLs, got {text!r}")
+        try:
+            parts = urlsplit(text)
+            port = parts.port
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"bad URL {text!r}: {exc}") from None
+        if not parts.hostname:
+            raise argparse.ArgumentTypeError(f"no host in {text!r}")
+        return parts.hostname, port or (443 if scheme == "https" else 80)
+    return _host_port(text)
 
 
 def _dns_server(text: str) -> tuple[str, int]:
@@ -194,9 +215,14 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
 def _add_report_options(parser: argparse.ArgumentParser, error: bool = True) -> None:
     group = parser.add_argument_group("report options")
     # --error belongs to the check report, and so does its HTML form.
-    formats = ("text", "json", "html") if error else ("text", "json")
+    formats = ("text", "json", "html", "csv") if error else ("text", "json")
     group.add_argument(
-        "--format", choices=formats, default="text", help="report format (default text)"
+        "--format",
+        choices=formats,
+        default="text",
+        help="report format (default text; csv: one row per finding)"
+        if error
+        else "report format (default text)",
     )
     group.add_argument(
         "-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout"
@@ -210,6 +236,12 @@ def _add_report_options(parser: argparse.ArgumentParser, error: bool = True) -> 
 
     if not error:
         return
+    group.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the verdict line (the exit code says the rest); no progress lines",
+    )
     group.add_argument(
         "--error",
         metavar="CODE",
@@ -304,8 +336,8 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument(
         "target",
         metavar="HOST[:PORT]",
-        type=_host_port,
-        help="server to scan (port 443 by default)",
+        type=_scan_target,
+        help="server to scan (port 443 by default), or its https:// URL",
     )
     scan.add_argument(
         "--sni", type=_server_name, metavar="NAME", help="server name to send (default: HOST)"
@@ -480,7 +512,15 @@ def _write_report(report: Report, args: argparse.Namespace) -> int:
 
     report = _focus(report, args)
 
-    if args.format == "json":
+    if getattr(args, "quiet", False):
+        from ..report.quiet import quiet_line
+
+        _emit(quiet_line(report), args)
+    elif args.format == "csv":
+        from ..report.csv_report import render_csv
+
+        _emit(render_csv(report), args)
+    elif args.format == "json":
         _emit(render_json(report), args)
     elif args.format == "html":
         _emit(render_html(report), args)
@@ -501,6 +541,13 @@ def _analyze_path(path: str, live: NetworkOptions | None = None) -> Report:
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
     live = _network_options(args) if args.live else None
+    if live is not None:
+        from ._phases import Progress
+
+        Progress(args.quiet)(
+            f"Analyzing {args.bundle}, replaying its ClientHello to "
+            f"{len(live.endpoints)} endpoint(s)..."
+        )
     return _write_report(_analyze_path(args.bundle, live), args)
 
 
@@ -571,14 +618,17 @@ def _cmd_diagnose(args: argparse.Namespace) -> int:
 
     from ..collect.collector import collect_bundle
     from ..errors import InputError
+    from ._phases import Progress
 
     opts = None if args.no_network else _network_options(args)
+    progress = Progress(args.quiet)
     with tempfile.TemporaryDirectory(prefix="onedrive-doctor-") as scratch:
         target = args.save_bundle or scratch
         try:
-            collect_bundle(target, opts, progress=_progress, force=args.force)
+            collect_bundle(target, opts, progress=progress, force=args.force)
         except InputError as exc:
             _fatal(str(exc))
+        progress("Analyzing the collected evidence...")
         report = _analyze_path(target)
     import dataclasses
 
@@ -594,7 +644,9 @@ def _cmd_scan(args: argparse.Namespace) -> int:
 
     from ..probes._dns import DnsFailure, resolve
     from ..probes.tls_scan import ScanError, ScanOptions, ScanTarget, scan_sync
+    from ._phases import Progress
 
+    progress = Progress()
     host, port = args.target
     proxy = None
     if args.proxy:
@@ -613,6 +665,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
         pinned = {(h, p): a for h, p, a in args.resolve}
         address = pinned.get((host.lower(), port))
         if address is None and proxy is None:
+            progress(f"Resolving {host}...")
             try:
                 found, _ = asyncio.run(resolve(host, port, args.timeout, args.dns_server))
             except DnsFailure as exc:
@@ -621,6 +674,8 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     options = ScanOptions(
         timeout=args.timeout, budget=args.budget or 30.0, proxy=proxy, groups=not args.no_groups
     )
+    shown = f"[{host}]" if ":" in host else host
+    progress(f"Scanning {shown}:{port} (protocols, cipher suites, groups, certificate)...")
     try:
         result = scan_sync(ScanTarget(host, port, address, sni), options)
     except ScanError as exc:

@@ -12,6 +12,7 @@ from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_set
 from ..probes.attempt import AttemptStatus, ProbeAttempt
 from ..probes.results import DnsResult, HttpsResult, NcsiResult, ProbeResult
 from ._common import network_evidence, not_windows
+from ._host_advice import dns_steps, network_step, proxy_steps
 
 __all__ = [
     "captive_portal",
@@ -151,7 +152,7 @@ def internet_unreachable(ev: Evidence) -> Outcome:
                 "Check the network cable or Wi-Fi connection, and that the network itself works"
                 " (open any website).",
                 "If a VPN is required to reach the internet from this network, connect it.",
-                f"Follow Windows' guide to fixing connection problems: {_WIFI_HELP}",
+                network_step(ev.host_os, _WIFI_HELP),
             ),
         ),
         probe=probe_error,
@@ -282,8 +283,7 @@ def dns_failure(ev: Evidence) -> Outcome:
         fix=Fix(
             "Make the PC's DNS resolve Microsoft's sign-in names",
             manual(
-                "Run `ipconfig /flushdns`, then `Resolve-DnsName login.microsoftonline.com`.",
-                "Check the DNS servers in `ipconfig /all`; on a VPN, check its DNS settings.",
+                *dns_steps(ev.host_os),
                 "Ask the DNS administrator to allow the Microsoft 365 and OneDrive endpoints.",
             ),
         ),
@@ -463,14 +463,9 @@ def proxy_failure(ev: Evidence) -> Outcome:
         problem = f"The configured proxy does not work: {_why(first)}."
         fix = Fix(
             "Repair or remove the broken proxy setting",
-            manual(
-                "Check Internet Options > Connections > LAN settings, and `netsh winhttp show "
-                "proxy` in an elevated prompt.",
-                "If the proxy is no longer used, remove it (`netsh winhttp reset proxy`); if it "
-                "is, ask its administrator why it refuses connections.",
-            ),
+            manual(*proxy_steps(ev.host_os)),
             safety=Safety.NEEDS_CONFIRMATION,
-            needs_admin=True,
+            needs_admin=ev.host_os in (None, "Windows"),
         )
     return Outcome.failed(
         problem,

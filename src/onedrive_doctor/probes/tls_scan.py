@@ -88,6 +88,11 @@ class ScanTarget:
     sni: str | None = None
 
     @property
+    def where(self) -> str:
+        """``host:port``, an IPv6 literal in brackets (``[::1]:443``, RFC 3986 §3.2.2)."""
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"
+
+    @property
     def server_name(self) -> str | None:
         """The SNI to send (``None`` for an IP address literal: RFC 6066 §3 forbids those)."""
         if self.sni is not None:
@@ -213,18 +218,14 @@ class Scanner:
             except tls.TlsDecodeError as exc:
                 result.closed = f"malformed reply: {exc}"
                 if not self.tls_seen and "not TLS" in str(exc):
-                    raise ScanError(
-                        f"{self.target.host}:{self.target.port} is not a TLS service: {exc}"
-                    ) from exc
+                    raise ScanError(f"{self.target.where} is not a TLS service: {exc}") from exc
             except DnsFailure as exc:
                 raise ScanError(f"{self.target.host} does not resolve: {exc}") from exc
             except (ConnectRefused, ValueError) as exc:
                 # The proxy closed the tunnel request or answered something that is not HTTP.
                 result.closed = str(exc)
                 if not self.reachable:
-                    raise ScanError(
-                        f"cannot reach {self.target.host}:{self.target.port}: {exc}"
-                    ) from exc
+                    raise ScanError(f"cannot reach {self.target.where}: {exc}") from exc
             if result.answered:
                 self.tls_seen = True
             return result
@@ -445,7 +446,7 @@ def _chosen_suite(ex: _Exchange, version: ProtocolVersion) -> int | None:
 
 
 def _connect_error(target: ScanTarget, exc: BaseException) -> str:
-    where = f"{target.host}:{target.port}"
+    where = target.where
     if isinstance(exc, ConnectionRefusedError):
         return f"nothing listens on {where} (connection refused)"
     if isinstance(exc, ProxyError):
@@ -540,8 +541,7 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
         results = await asyncio.wait_for(run(), opts.budget + 1.0)
     except asyncio.TimeoutError as exc:
         raise ScanError(
-            f"the scan of {target.host}:{target.port} did not finish within its "
-            f"budget of {opts.budget:g} s"
+            f"the scan of {target.where} did not finish within its budget of {opts.budget:g} s"
         ) from exc
     finally:
         DEADLINE.reset(token)
@@ -558,12 +558,12 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
             )
     if not scanner.tls_seen and opts.proxy is not None and not scanner.reachable:
         raise ScanError(
-            f"the proxy {opts.proxy.url} gave no tunnel to {target.host}:{target.port} within "
+            f"the proxy {opts.proxy.url} gave no tunnel to {target.where} within "
             f"{opts.timeout:g} s: the proxy did not answer"
         )
     if not scanner.tls_seen:
         raise ScanError(
-            f"{target.host}:{target.port} answered no TLS hello of any version "
+            f"{target.where} answered no TLS hello of any version "
             f"({_first_note(results) or 'no reply'})"
         )
     groups = {

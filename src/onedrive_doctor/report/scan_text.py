@@ -15,7 +15,9 @@ def render_scan(result: dict[str, Any], color: bool = False, width: int = 110) -
 
     console, buffer = text_console(color, width)
     target = result["target"]
-    where = f"{target['host']}:{target['port']}"
+    host = str(target["host"])
+    # An IPv6 literal prints as [::1]:443, as in a URL (RFC 3986 section 3.2.2).
+    where = f"[{host}]:{target['port']}" if ":" in host else f"{host}:{target['port']}"
     if target.get("address") and target["address"] != target["host"]:
         where += f" ({target['address']})"
     if target.get("proxy"):

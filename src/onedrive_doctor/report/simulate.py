@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = ["render_simulation"]
+
+# The assumptions cite sections of docs/knowledge/windows-tls.md ("(§4.4)", "(#5/#6)"): useful in
+# the JSON for whoever checks the model, noise to a person reading the table (issue 9 point 11).
+_REFERENCE = re.compile(r"\s*\((?:[^()]*?[,;]\s*)?(?:§|#)\d[^()]*\)|\s*§\d+(?:\.\d+)*")
+
+
+def _without_references(text: str) -> str:
+    return _REFERENCE.sub("", text)
 
 
 def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100) -> str:
@@ -15,17 +24,17 @@ def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100
 
     console, buffer = text_console(color, width)
     client = doc["client"]
-    console.print(
-        f"[bold]{clean(client['windows'])}[/] (build {clean(client['build'])}): the "
-        "ClientHello its Schannel sends"
-    )
+    windows, build = str(client["windows"]), str(client["build"])
+    # A bundle's label already carries its build ("Windows 10 22H2 (build 19045.5131)").
+    label = windows if f"build {build}" in windows else f"{windows} (build {build})"
+    console.print(f"[bold]{clean(label)}[/]: the ClientHello its Schannel sends")
     console.print(f"  Protocols: {clean(', '.join(client['protocols'])) or 'none'}")
     console.print(f"  Cipher suites, in order ({clean(client['cipher_source'])}):")
     for index, suite in enumerate(client["cipher_suites"], 1):
         console.print(f"    {index:2}. {clean(suite['name'])} ({clean(suite['code'])})")
     console.print(f"  Groups: {clean(', '.join(client['groups'])) or 'none'}")
     for note in client["assumed"]:
-        console.print(f"  [dim]Assumed: {clean(note)}[/]")
+        console.print(f"  [dim]Assumed: {clean(_without_references(note))}[/]")
     table = Table(box=None, pad_edge=False)
     table.add_column("Peer", style="bold")
     table.add_column("Verdict")

@@ -44,8 +44,12 @@ def render_text(
     console, buffer = text_console(color, width)
     _say(
         console,
-        f"[bold]onedrive-doctor {__version__}[/] — why OneDrive says 0x8004de40 "
-        "(can't connect to the cloud)",
+        f"[bold]onedrive-doctor {__version__}[/] — why OneDrive says "
+        + (
+            f"{clean(report.error_code)}"  # --error CODE: the code the user asked about
+            if report.error_code
+            else "0x8004de40 (can't connect to the cloud)"
+        ),
     )
     _say(console, f"[dim]Evidence: {clean(_describe_origin(report))}[/]")
     if report.note:

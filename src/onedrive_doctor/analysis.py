@@ -37,7 +37,37 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
             replay_json = (json.dumps(replays, indent=2) + "\n").encode()
             evidence = build_evidence(bundle.derive({"replay.json": replay_json}))
     findings = tuple(run_checks(evidence))
-    return Report(findings, bundle.origin, evidence.manifest, dict(evidence.problems))
+    return Report(
+        findings,
+        bundle.origin,
+        evidence.manifest,
+        dict(evidence.problems),
+        windows=detected_windows(evidence),
+    )
+
+
+def detected_windows(evidence: Evidence) -> dict[str, Any] | None:
+    """The Windows the bundle's CurrentVersion export names, for the report's verdict."""
+    from .errors import InputError
+    from .windows.os_version import os_version
+
+    if evidence.registry is None:
+        return None
+    try:
+        found = os_version(evidence.registry)
+    except InputError:
+        return None
+    if found is None:
+        return None
+    return {
+        "label": found.label,
+        "product_name": found.product_name,
+        "build": found.build,
+        "ubr": found.ubr,
+        "display_version": found.display_version,
+        "edition_id": found.edition_id,
+        "bitness": found.bitness,
+    }
 
 
 def replay_for(evidence: Evidence, opts: NetworkOptions) -> dict[str, Any] | None:

@@ -40,6 +40,8 @@ class Report:
     problems: Mapping[str, str] = field(default_factory=dict)
     error_code: str | None = None  # diagnose --error: the code the report is focused on
     note: str | None = None  # one line shown above the findings
+    # The Windows the bundle came from (label, edition_id, bitness, build...), None if unknown.
+    windows: Mapping[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -102,6 +104,9 @@ def report_from_json(data: Any) -> Report:
     for key, value in (("error_code", error_code), ("note", note)):
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{key} is not a string")
+    windows = _obj(data.get("verdict") or {}, "verdict").get("os")
+    if windows is not None and not isinstance(windows, dict):
+        raise ValueError("verdict.os is not an object")
     return Report(
         findings,
         origin,
@@ -109,6 +114,7 @@ def report_from_json(data: Any) -> Report:
         dict(problems),
         error_code=error_code,
         note=note,
+        windows=windows,
     )
 
 

@@ -184,3 +184,46 @@ def test_a_step_with_only_warnings_is_not_a_red_cross(
     assert '<div class="step warn"><strong>2. TLS 1.2 and cipher suites</strong>: warning' in (
         render_html(report)
     )
+
+
+def test_the_join_step_does_not_apply_on_windows_7_and_8(tmp_path: Path) -> None:
+    for name, version, label in (
+        ("win7", WIN7, "Windows 7 SP1 (build 7601)"),
+        ("win8", WIN8, "Windows 8 (build 9200)"),
+    ):
+        report = analyze_bundle(bundle(tmp_path / name, default_registry(version)))
+        idn = [f for f in report.findings if f.id.startswith("IDN")]
+        assert [(f.id, f.status.value) for f in idn] == [
+            (f"IDN00{n}", "not_applicable") for n in range(1, 6)
+        ]
+        assert idn[0].message == (
+            f"{label} has no device join to Microsoft Entra ID (dsregcmd /status is a "
+            "Windows 10/11 command): the article's device join steps do not apply."
+        )
+        text = render_text(report)
+        assert "- 4. Device join (Windows 10/11): does not apply" in text.splitlines()
+        assert "dsregcmd.txt)" not in text
+
+
+def test_windows_10_without_dsregcmd_txt_still_says_what_is_missing(tmp_path: Path) -> None:
+    report = analyze_bundle(bundle(tmp_path, default_registry(WIN10_22H2)))
+    idn = next(f for f in report.findings if f.id == "IDN001")
+    assert (idn.status.value, idn.message) == (
+        "unknown",
+        "no Windows evidence in this bundle (needs dsregcmd.txt)",
+    )
+
+
+def test_32_bit_windows_has_no_wow6432node_view_to_miss(tmp_path: Path) -> None:
+    from winbundles import current_version
+
+    registry = default_registry(current_version("Windows 7 Professional", 7601, arch="x86"))
+    registry["inet"] = internet_settings(wow64=False)
+    report = analyze_bundle(bundle(tmp_path, registry))
+    wht = {f.id: f for f in report.findings if f.id.startswith("WHT")}
+    assert wht["WHT001"].status.value == "fail"
+    assert wht["WHT001"].evidence["bitness"] == 32
+    text = render_text(report)
+    assert "WOW6432Node" not in text
+    assert "Windows detected: Windows 7 SP1 (build 7601), Professional, 32-bit." in text
+    assert all("WOW6432Node" not in f.message for f in wht.values())

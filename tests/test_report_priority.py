@@ -64,3 +64,28 @@ def test_nothing_failed_means_nothing_to_do() -> None:
     passed = Finding("SCH001", "x", ArticleStep.TLS, Status.PASS, None, "fine")
     unknown = Finding("NET001", "y", ArticleStep.CONNECTIVITY, Status.UNKNOWN, None, "no probes")
     assert plan_fixes((passed, unknown)) == ()
+
+
+def test_the_verdict_never_gives_an_all_clear_on_missing_evidence() -> None:
+    from onedrive_doctor.report import Report
+    from onedrive_doctor.report._verdict import verdict
+
+    passed = Finding("SCH001", "x", ArticleStep.TLS, Status.PASS, None, "fine")
+    unknown = Finding("NET001", "y", ArticleStep.CONNECTIVITY, Status.UNKNOWN, None, "no probes")
+    found = verdict(Report((passed, unknown), "here"))
+    assert (found.state, found.summary, found.first_check) == (
+        "incomplete",
+        "No local cause was found, but 1 check(s) could not be checked (step 1): no probes",
+        None,
+    )
+    assert found.windows == (
+        "Windows detected: not known (the bundle has no readable CurrentVersion export)"
+    )
+    assert found.collected == (
+        "Evidence collected at: not recorded (the bundle has no manifest time)"
+    )
+    clear = verdict(Report((passed,), "here"))
+    assert (clear.state, clear.summary) == (
+        "no_local_cause",
+        "No local cause was found: every check passed or does not apply to this PC.",
+    )

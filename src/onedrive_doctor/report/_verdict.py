@@ -72,7 +72,8 @@ def verdict(report: Report) -> Verdict:
         steps = sorted({f.step.label.split(".", 1)[0] for f in unknown}, key=int)
         summary = (
             f"No local cause was found, but {len(unknown)} check(s) could not be checked "
-            f"(step {', '.join(steps)}): {_first_sentence(unknown[0].message)}"
+            f"({'step' if len(steps) == 1 else 'steps'} {', '.join(steps)}): "
+            f"{_first_sentence(unknown[0].message)}"
         )
         return Verdict("incomplete", summary, None, None, windows, collected)
     summary = "No local cause was found: every check passed or does not apply to this PC."

@@ -265,7 +265,9 @@ def test_a_silent_system_resolver_does_not_hold_the_exit(tmp_path: Path) -> None
             mute.wait()
         shutil.rmtree(etc, ignore_errors=True)
         subprocess.run(["ip", "netns", "delete", name], check=False)
-    assert elapsed - startup < 3 + 1, done.stderr  # it took 10.2 s before
+    # The budget plus one second, plus one more for what `--version` does not do (importing the
+    # probes and rendering the report) on a loaded 2-core machine; it took 10.2 s before.
+    assert elapsed - startup < 3 + 1 + 1, done.stderr
     report = json.loads(done.stdout)
     net003 = next(f for f in report["findings"] if f["id"] == "NET003")
     assert net003["status"] in ("fail", "unknown"), net003

@@ -450,8 +450,18 @@ def test_idn005_passes_when_the_registration_tests_pass(cli: Any, tmp_path: Path
     assert "0x801c03f2" in finding["message"]
 
 
-def test_idn005_is_unknown_without_diagnostics_and_says_when_they_appear(cli: Any, tmp_path: Path):
+def test_idn005_on_a_joined_device_without_diagnostics_does_not_apply(cli: Any, tmp_path: Path):
+    # Issue 9 point 9 (was: unknown): a joined device has nothing left to register.
     finding = analyze(cli, tmp_path, {"dsregcmd.txt": dsregcmd()})["IDN005"]
+    assert_finding(finding, "IDN005", "not_applicable", None)
+    assert finding["message"] == (
+        "This device is already Microsoft Entra hybrid joined: dsregcmd runs its registration "
+        "tests only for a device still waiting to join, so there is no registration to check."
+    )
+
+
+def test_idn005_is_unknown_without_diagnostics_and_says_when_they_appear(cli: Any, tmp_path: Path):
+    finding = analyze(cli, tmp_path, {"dsregcmd.txt": dsregcmd(aad="NO")})["IDN005"]
     assert_finding(finding, "IDN005", "unknown", None)
     assert "only when the device is domain joined but not yet hybrid joined" in finding["message"]
 
@@ -495,7 +505,7 @@ SAMPLE_VERDICTS = {
         "IDN002": ("pass", None),
         "IDN003": ("pass", None),
         "IDN004": ("not_applicable", None),
-        "IDN005": ("unknown", None),
+        "IDN005": ("not_applicable", None),  # joined: nothing to register (issue 9 point 9)
     },
     # Hybrid joined (AD FS), healthy; forum-mangled.
     "dsregcmd_hybrid_joined_adfs_fr_locale_qna.txt": {
@@ -503,7 +513,7 @@ SAMPLE_VERDICTS = {
         "IDN002": ("pass", None),
         "IDN003": ("pass", None),
         "IDN004": ("unknown", None),
-        "IDN005": ("unknown", None),
+        "IDN005": ("not_applicable", None),  # joined: nothing to register (issue 9 point 9)
     },
     # Old format (no DeviceAuthStatus), PRT present, DRS discovery timing out.
     "dsregcmd_msdocs_old_format_and_prt_ok.txt": {

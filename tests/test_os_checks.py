@@ -49,8 +49,11 @@ def analyze(cli: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def test_os001_fails_on_windows_7_against_the_assumed_default_and_names_what_would_work(
-    analyze: Any,
+    analyze: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Collected on 2026-11-20, after AFD stopped negotiating DHE (the fixture's default day is
+    # 2025-06-01, for OS002): checks judge as of the bundle's date.
+    freeze_today(monkeypatch, datetime.date(2026, 11, 20))
     found = analyze({"currentversion": WIN7, "schannel": EMPTY_SCHANNEL})
     finding = found["OS001"]
     assert status(finding) == ("OS001", "fail", "error")

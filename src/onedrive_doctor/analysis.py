@@ -45,7 +45,24 @@ def analyze_bundle(path: str | Path, live: NetworkOptions | None = None) -> Repo
         evidence_notes=dict(evidence.notes),
         as_of=evidence.as_of.isoformat(timespec="seconds"),
         as_of_source=evidence.as_of_source,
+        windows=detected_windows(evidence),
     )
+
+
+def detected_windows(evidence: Evidence) -> dict[str, Any] | None:
+    """The Windows the bundle's CurrentVersion export names, for the report's verdict."""
+    found = evidence.os_version.value  # parsed once, with the rest of the evidence
+    if found is None:
+        return None
+    return {
+        "label": found.label,
+        "product_name": found.product_name,
+        "build": found.build,
+        "ubr": found.ubr,
+        "display_version": found.display_version,
+        "edition_id": found.edition_id,
+        "bitness": found.bitness,
+    }
 
 
 def replay_for(

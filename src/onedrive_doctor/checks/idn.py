@@ -128,8 +128,32 @@ def _dsregcmd(ev: Evidence) -> DsregcmdStatus | Outcome:
             "device join to Entra ID is a Windows 10/11 feature"
         )
     if ev.dsregcmd.value is None:
+        before_10 = _windows_before_10(ev)
+        if before_10 is not None:
+            # Issue 9 point 9: the join steps of the article are for Windows 10/11; a Windows 7
+            # or 8 has no dsregcmd /status to collect, so there is nothing missing.
+            return Outcome.not_applicable(
+                f"{before_10} has no device join to Microsoft Entra ID (dsregcmd /status is a "
+                "Windows 10/11 command): the article's device join steps do not apply.",
+                windows=before_10,
+            )
         return Outcome.unknown(f"{NO_WINDOWS_EVIDENCE} (needs {_DSREGCMD})")
     return ev.dsregcmd.value
+
+
+def _windows_before_10(ev: Evidence) -> str | None:
+    """The label of a Windows 7 / 8 / 8.1 the registry export names, else None."""
+    from ..errors import InputError
+    from ..windows.os_version import os_version
+
+    if ev.registry is None:
+        return None
+    try:
+        found = os_version(ev.registry)
+    except InputError:
+        return None
+    # Build 10240 is the first Windows 10 (version 1507); anything older is Windows 7 / 8 / 8.1.
+    return found.label if found is not None and found.build < 10240 else None
 
 
 def _nltest(ev: Evidence) -> NltestResult | str | None:
@@ -1006,6 +1030,14 @@ def device_registration_unreachable(ev: Evidence) -> Outcome:
         return Outcome.not_applicable(
             f"Neither domain joined nor Microsoft Entra joined ({status.join_type}): the "
             "article's device registration steps do not apply.",
+            **values,
+        )
+    if status.azure_ad_joined is True:
+        # A joined device has nothing left to register, and dsregcmd prints no registration
+        # diagnostics for it: that is no missing evidence (issue 9 point 9).
+        return Outcome.not_applicable(
+            f"This device is already {status.join_type}: dsregcmd runs its registration tests "
+            "only for a device still waiting to join, so there is no registration to check.",
             **values,
         )
     return Outcome.unknown(

@@ -44,6 +44,8 @@ class Report:
     evidence_notes: Mapping[str, str] = field(default_factory=dict)
     as_of: str | None = None  # when the evidence was collected: the date the checks judged by
     as_of_source: str | None = None
+    # The Windows the bundle came from (label, edition_id, bitness, build...), None if unknown.
+    windows: Mapping[str, Any] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -115,6 +117,9 @@ def report_from_json(data: Any) -> Report:
     notes = _obj(bundle.get("notes") or {}, "bundle.notes")
     if not all(isinstance(v, str) for v in notes.values()):
         raise ValueError("bundle.notes holds a value that is not a string")
+    windows = _obj(data.get("verdict") or {}, "verdict").get("os")
+    if windows is not None and not isinstance(windows, dict):
+        raise ValueError("verdict.os is not an object")
     return Report(
         findings,
         origin,
@@ -125,6 +130,7 @@ def report_from_json(data: Any) -> Report:
         evidence_notes=dict(notes),
         as_of=as_of,
         as_of_source=as_of_source,
+        windows=windows,
     )
 
 

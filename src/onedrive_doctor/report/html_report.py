@@ -17,7 +17,9 @@ from .._version import __version__
 from ..fixes.changes import Change, ManualStep
 from ..fixes.render import command_line, render_step
 from ..model import Finding, Severity, Status
-from ._report import Report
+from ._priority import PlannedFix, plan_fixes
+from ._report import Report, StepSummary
+from ._verdict import verdict
 
 __all__ = ["render_html"]
 
@@ -34,7 +36,10 @@ body { font-family: Segoe UI, system-ui, sans-serif; margin: 2em auto; max-width
 h1 { font-size: 1.4em; } h2 { font-size: 1.15em; margin-top: 1.6em; }
 .step { border-left: 6px solid #aaa; padding: .3em .8em; margin: .6em 0; }
 .step.fail { border-color: #c50f1f; } .step.pass { border-color: #107c10; }
-.step.unknown { border-color: #c19c00; } .step.na { border-color: #d0d0d0; color: #555; }
+.step.unknown, .step.warn { border-color: #c19c00; }
+.verdict { font-size: 1.1em; font-weight: 600; }
+pre { background: #fff; padding: .3em .5em; overflow-x: auto; white-space: pre; }
+.step.na { border-color: #d0d0d0; color: #555; }
 .id { font-family: Consolas, monospace; font-weight: 600; }
 .error { color: #c50f1f; } .warning { color: #8a6100; } .info { color: #0f6cbd; }
 .fix { background: #f5f5f5; padding: .5em .8em; margin: .4em 0 1em; }
@@ -80,6 +85,10 @@ def render_html(report: Report) -> str:
         f"{escape(report.error_code or '0x8004de40')}</h1>",
         f'<p class="muted">Evidence: {escape(report.origin)}</p>',
     ]
+    found = verdict(report)
+    parts.append(f'<p class="verdict">{escape(found.summary)}</p>')
+    parts.append(f'<p class="muted">{escape(found.windows)}. {escape(found.collected)}.</p>')
+    parts.append(f'<p class="muted">Evidence: {escape(report.origin)}</p>')
     if report.note:
         parts.append(f"<p><strong>{escape(report.note)}</strong></p>")
     if report.problems or report.evidence_notes:
@@ -90,7 +99,7 @@ def render_html(report: Report) -> str:
         items += [f"<li>{escape(note)}</li>" for _, note in sorted(report.evidence_notes.items())]
         parts.append(f'<ul class="evidence-files">{"".join(items)}</ul>')
     for summary in report.steps():
-        word, css = _STATUS[summary.status]
+        word, css = _step_status(summary)
         parts.append(
             f'<div class="step {css}"><strong>{escape(summary.step.label)}</strong>: {escape(word)}'
         )
@@ -102,11 +111,10 @@ def render_html(report: Report) -> str:
         ]
         parts.extend(f"<br>{_line(finding)}" for finding in shown)
         parts.append("</div>")
-    fails = [f for s in report.steps() for f in s.failing]
-    if fails:
+    plan = plan_fixes(report.findings)
+    if plan:
         parts.append("<h2>What to do, most important first</h2>")
-        for number, finding in enumerate(fails, 1):
-            parts.append(_fix_block(number, finding))
+        parts.extend(_fix_block(planned) for planned in plan)
     counts = report.counts()
     parts.append(
         f'<p class="muted">{counts["fail"]} failed, {counts["pass"]} passed, '
@@ -126,13 +134,26 @@ def _line(finding: Finding) -> str:
     )
 
 
-def _fix_block(number: int, finding: Finding) -> str:
+def _step_status(summary: StepSummary) -> tuple[str, str]:
+    """A step whose failures are only warnings or info is a warning, not a red failure."""
+    if summary.status is Status.FAIL and not any(
+        f.severity is Severity.ERROR for f in summary.failing
+    ):
+        return "warning", "warn"
+    return _STATUS[summary.status]
+
+
+def _fix_block(planned: PlannedFix) -> str:
+    finding, number = planned.finding, planned.number
     severity = (finding.severity or Severity.INFO).value
     lines = [
         f'<h3><span class="id {severity}">{number}. {escape(finding.id)}</span> '
         f"{escape(finding.name)} ({escape(severity)})</h3>",
         f"<p>{_linked(finding.message)}</p>",
     ]
+    note = planned.note()
+    if note is not None:
+        lines.append(f"<p><strong>{escape(note)}</strong></p>")
     fix = finding.fix
     if fix is not None:
         needs = [
@@ -145,7 +166,7 @@ def _fix_block(number: int, finding: Finding) -> str:
             f'<div class="fix"><strong>Fix:</strong> {escape(fix.title)} '
             f'<span class="muted">({escape(fix.safety)}{escape(extra)})</span>'
         )
-        if fix.changes:
+        if fix.changes and planned.same_as is None:
             lines.append(
                 "<ul>" + "".join(f"<li>{_change(change)}</li>" for change in fix.changes) + "</ul>"
             )

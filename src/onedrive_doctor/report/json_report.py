@@ -6,7 +6,9 @@ import json
 from typing import Any
 
 from .._version import __version__
+from ._priority import plan_fixes
 from ._report import REPORT_SCHEMA_VERSION, Report
+from ._verdict import verdict
 
 __all__ = ["render_json", "report_json"]
 
@@ -27,6 +29,22 @@ def report_json(report: Report) -> dict[str, Any]:
             "as_of_source": report.as_of_source,
         },
         "summary": {**report.counts(), "exit_code": report.exit_code},
+        # Added in schema 1 (a new key is compatible): the verdict the text report opens with,
+        # the detected Windows, and "What to do" in the order that unblocks sign-in.
+        "verdict": {
+            **verdict(report).to_json(),
+            "os": dict(report.windows) if report.windows is not None else None,
+            "plan": [
+                {
+                    "number": p.number,
+                    "check": p.finding.id,
+                    "same_as": p.same_as,
+                    "moot_by": p.moot_by,
+                    "note": p.note(),
+                }
+                for p in plan_fixes(report.findings)
+            ],
+        },
         "error_code": report.error_code,
         "note": report.note,
         "steps": [

@@ -773,6 +773,9 @@ def _watch_interrupts() -> Any:
 
     def on_sigint(signum: int, frame: object) -> None:
         def give_up() -> None:
+            from ..bundle import abort_unfinished
+
+            abort_unfinished()  # the staging folder of a bundle being written
             print("onedrive-doctor: interrupted", file=sys.stderr, flush=True)
             os._exit(EXIT_INTERRUPTED)
 

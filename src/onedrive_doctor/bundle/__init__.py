@@ -12,7 +12,7 @@ from ._collection import (
 from ._json import BundleJsonError, load_json
 from ._manifest import MANIFEST_SCHEMA_VERSION, new_manifest
 from ._reader import Bundle, open_bundle
-from ._writer import BundleWriter
+from ._writer import BundleWriter, abort_unfinished
 
 __all__ = [
     "MANIFEST_SCHEMA_VERSION",
@@ -22,6 +22,7 @@ __all__ = [
     "BundleWriter",
     "CollectionAttempt",
     "CollectionStatus",
+    "abort_unfinished",
     "load_json",
     "new_manifest",
     "not_collected",

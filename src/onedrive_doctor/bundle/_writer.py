@@ -18,7 +18,17 @@ from ._collection import UNAVAILABLE_FILE, CollectionAttempt, unavailable_text
 from ._manifest import new_manifest
 from ._place import check_target, move_into_place
 
-__all__ = ["BundleWriter"]
+__all__ = ["BundleWriter", "abort_unfinished"]
+
+# Writers whose bundle is not in place yet: a forced exit (the Ctrl-C watchdog of the CLI)
+# throws their staging folders away, so even then nothing half-written is left.
+_UNFINISHED: set[BundleWriter] = set()
+
+
+def abort_unfinished() -> None:
+    """Abort every bundle still being written (the process is about to end)."""
+    for writer in list(_UNFINISHED):
+        writer.abort()
 
 
 class BundleWriter:
@@ -47,9 +57,11 @@ class BundleWriter:
             )
         except OSError as exc:
             raise InputError(f"cannot create the bundle folder: {exc}", str(self.target)) from exc
+        _UNFINISHED.add(self)
 
     def abort(self) -> None:
         """Throw the unfinished bundle away; the target stays as it was."""
+        _UNFINISHED.discard(self)
         shutil.rmtree(self.root, ignore_errors=True)
         for folder in self._made:  # innermost first; a folder someone filled meanwhile stays
             try:
@@ -118,5 +130,6 @@ class BundleWriter:
         except OSError as exc:
             self.abort()
             raise InputError(f"cannot put the bundle in place: {exc}", str(self.target)) from exc
+        _UNFINISHED.discard(self)
         self.root = self.target
         return manifest

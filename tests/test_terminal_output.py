@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from onedrive_doctor.report._console import printable
+from onedrive_doctor.report.console import printable
 from onedrive_doctor.report.scan_text import render_scan
 from regfiles import WINDOWS_MANIFEST, write_bundle
 from test_idn_checks import HYBRID_PENDING

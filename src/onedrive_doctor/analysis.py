@@ -98,7 +98,7 @@ def _probe_routes(evidence: Evidence) -> dict[str, str]:
 
 
 def _parsed_routes(routes: dict[str, str]) -> dict[str, Any]:
-    from .probes._proxy import parse_proxy
+    from .probes.proxy import parse_proxy
 
     parsed: dict[str, Any] = {}
     for target, via in routes.items():
@@ -113,7 +113,7 @@ def replay_profile(
     profile: ClientProfile, opts: NetworkOptions, routes: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """Replay ``profile``'s ClientHello to ``opts.endpoints``; the ``replay.json`` body."""
-    from .probes._proxy import parse_proxy
+    from .probes.proxy import parse_proxy
     from .probes.replay import replay_all
     from .probes.tls_scan import ScanOptions
     from .windows.offer import client_hello_spec

@@ -40,7 +40,7 @@ _COMMANDS = (
 
 
 def _fatal(message: str, code: int = EXIT_INPUT) -> NoReturn:
-    from ..report._console import printable
+    from ..report.console import printable
 
     # The message may quote a bundle value or a zip member name: no escape codes reach the tty.
     print(f"onedrive-doctor: error: {printable(message)}", file=sys.stderr)
@@ -393,7 +393,7 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
             _fatal(f"--ca-file {path}: no such file")
         _check_ca_file(path)
     if args.proxy:
-        from ..probes._proxy import parse_proxy
+        from ..probes.proxy import parse_proxy
 
         try:
             parse_proxy(args.proxy, "--proxy")
@@ -469,7 +469,7 @@ def _write_whole(path: Path, data: bytes) -> None:
 
 def _ascii_only(args: argparse.Namespace) -> bool:
     """Whether the report goes to a stdout that cannot carry the marks (-o files are UTF-8)."""
-    from ..report._console import can_encode
+    from ..report.console import can_encode
 
     if args.output and args.output != "-":
         return False
@@ -642,7 +642,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     import asyncio
     import ipaddress
 
-    from ..probes._dns import DnsFailure, resolve
+    from ..probes.resolver import DnsFailure, resolve
     from ..probes.tls_scan import ScanError, ScanOptions, ScanTarget, scan_sync
     from ._phases import Progress
 
@@ -650,7 +650,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     host, port = args.target
     proxy = None
     if args.proxy:
-        from ..probes._proxy import parse_proxy
+        from ..probes.proxy import parse_proxy
 
         try:
             proxy = parse_proxy(args.proxy, "--proxy")

@@ -40,6 +40,6 @@ class Progress:
         stream = self._stream or sys.stderr
         is_tty = getattr(stream, "isatty", None)
         if (is_tty is not None and is_tty()) or self._clock() - self._start >= _AFTER:
-            from ..report._console import printable
+            from ..report.console import printable
 
             print(printable(message), file=stream, flush=True)

@@ -18,10 +18,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..knowledge.endpoints import NCSI_EXPECTED_BODY, NCSI_URL, REQUIRED_ENDPOINTS, Endpoint
-from ._dns import DnsFailure, resolve
 from ._http import HttpResponse, http_get
 from ._pac import PacError, evaluate_pac
-from ._proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
 from ._streams import (
     DEADLINE,
     ConnectRefused,
@@ -35,6 +33,8 @@ from ._streams import (
 from ._streams import proxy_connect as _proxy_connect
 from ._tasks import settle
 from .attempt import AttemptStatus, ProbeAttempt
+from .proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
+from .resolver import DnsFailure, resolve
 from .results import HttpsResult
 
 if TYPE_CHECKING:

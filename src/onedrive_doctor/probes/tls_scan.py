@@ -20,7 +20,6 @@ from typing import Any
 from .. import tls
 from ..tls import ClientHelloSpec, ProtocolVersion, ServerReader
 from ..tls.suites import SUITES, suites_for
-from ._dns import DnsFailure, resolve
 from ._streams import (
     DEADLINE,
     ConnectRefused,
@@ -32,6 +31,7 @@ from ._streams import (
     proxy_connect,
 )
 from ._tasks import gather_all
+from .resolver import DnsFailure, resolve
 
 __all__ = ["PROTOCOLS", "ScanError", "ScanOptions", "ScanTarget", "scan", "scan_sync"]
 
@@ -113,7 +113,7 @@ class ScanOptions:
     timeout: float = 5.0
     budget: float = 30.0
     concurrency: int = 6
-    proxy: Any = None  # a probes._proxy.ProxyRoute; Any keeps this module's import light
+    proxy: Any = None  # a probes.proxy.ProxyRoute; Any keeps this module's import light
     protocols: tuple[str, ...] = PROTOCOLS
     groups: bool = True
     certificates: bool = True

@@ -6,8 +6,8 @@ Never an all-clear that is not one: checks that could not run are counted in the
 from __future__ import annotations
 
 from ..model import Status
-from ._console import printable
 from ._report import Report
+from .console import printable
 
 __all__ = ["quiet_line"]
 

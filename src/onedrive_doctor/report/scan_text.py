@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._console import clean, console_text, text_console
+from .console import clean, console_text, text_console
 
 __all__ = ["render_scan"]
 

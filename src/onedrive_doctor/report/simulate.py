@@ -20,7 +20,7 @@ def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100
     """The simulation as a table a person reads at a glance."""
     from rich.table import Table
 
-    from ._console import clean, console_text, text_console
+    from .console import clean, console_text, text_console
 
     console, buffer = text_console(color, width)
     client = doc["client"]

@@ -9,10 +9,10 @@ from .._version import __version__
 from ..fixes import Change, ManualStep
 from ..fixes.render import command_line
 from ..model import Severity, Status
-from ._console import clean, console_text, printable, text_console
 from ._priority import PlannedFix, plan_fixes
 from ._report import Report, StepSummary
 from ._verdict import verdict
+from .console import clean, console_text, printable, text_console
 
 if TYPE_CHECKING:
     from rich.console import Console

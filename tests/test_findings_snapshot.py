@@ -1,7 +1,10 @@
-"""The findings of every fixture bundle, pinned (ID, status, severity), so that a refactor of the
-house (issue 8) shows at once if it changed any verdict. A deliberate change of behaviour updates
-the snapshot: ``ONEDRIVE_DOCTOR_UPDATE_SNAPSHOT=1 python -m pytest tests/test_findings_snapshot.py``,
-and the diff of ``tests/fixtures/findings_snapshot.json`` shows exactly what changed."""
+"""The findings of every fixture bundle, pinned (ID, status, severity).
+
+A refactor of the house (issue 8) then shows at once if it changed any verdict. A deliberate
+change of behaviour updates the snapshot (``ONEDRIVE_DOCTOR_UPDATE_SNAPSHOT=1 python -m pytest
+tests/test_findings_snapshot.py``), and the diff of ``tests/fixtures/findings_snapshot.json``
+shows exactly what changed.
+"""
 
 from __future__ import annotations
 

@@ -235,6 +235,8 @@ def _add_report_options(parser: argparse.ArgumentParser, error: bool = True) -> 
     )
 
     if not error:
+        # scan and simulate print their table whatever happens; --quiet silences the progress.
+        group.add_argument("-q", "--quiet", action="store_true", help="no progress lines on stderr")
         return
     group.add_argument(
         "-q",
@@ -646,7 +648,7 @@ def _cmd_scan(args: argparse.Namespace) -> int:
     from ..probes.tls_scan import ScanError, ScanOptions, ScanTarget, scan_sync
     from ._phases import Progress
 
-    progress = Progress()
+    progress = Progress(args.quiet)
     host, port = args.target
     proxy = None
     if args.proxy:

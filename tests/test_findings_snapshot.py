@@ -18,8 +18,8 @@ import pytest
 from onedrive_doctor.analysis import analyze_bundle
 from regfiles import write_bundle
 from winbundles import (
-    CBC_ONLY,
     EMPTY_SCHANNEL,
+    SCENARIOS,
     WIN7,
     WIN7_HOTFIXES,
     WIN8,
@@ -30,7 +30,6 @@ from winbundles import (
     bundle,
     default_registry,
     internet_settings,
-    key_exchange,
     protocol,
     schannel,
     ssl_policy,
@@ -40,10 +39,7 @@ SNAPSHOT = Path(__file__).resolve().parent / "fixtures" / "findings_snapshot.jso
 DSREGCMD = Path(__file__).resolve().parent / "fixtures" / "dsregcmd"
 
 WINDOWS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "win7-defaults": (
-        {"currentversion": WIN7, "schannel": EMPTY_SCHANNEL, "inet": internet_settings()},
-        {"hotfixes_txt": WIN7_HOTFIXES},
-    ),
+    **SCENARIOS,
     "win7-article-gcm-policy": (
         {
             "currentversion": WIN7,
@@ -58,31 +54,6 @@ WINDOWS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "win8-defaults": ({"currentversion": WIN8, "schannel": EMPTY_SCHANNEL}, {}),
     "win81-defaults": (default_registry(WIN81), {}),
     "win10-healthy": (default_registry(WIN10_22H2), {"hotfixes_txt": WIN10_HOTFIXES}),
-    "win10-tls12-off": (
-        {
-            "currentversion": WIN10_22H2,
-            "schannel": schannel(protocol("TLS 1.2", Enabled=0)),
-            "inet": internet_settings(hkcu=0xA0),
-        },
-        {"hotfixes_txt": WIN10_HOTFIXES},
-    ),
-    "win10-ecdh-off": (
-        {
-            "currentversion": WIN10_22H2,
-            "schannel": schannel(key_exchange("ECDH", 0)),
-            "inet": internet_settings(),
-        },
-        {"hotfixes_txt": WIN10_HOTFIXES},
-    ),
-    "win10-cbc-policy": (
-        {
-            "currentversion": WIN10_22H2,
-            "schannel": EMPTY_SCHANNEL,
-            "ssl-policy": ssl_policy(CBC_ONLY),
-            "inet": internet_settings(),
-        },
-        {"hotfixes_txt": WIN10_HOTFIXES},
-    ),
     "win11-healthy": (default_registry(WIN11_24H2), {}),
 }
 

@@ -21,20 +21,7 @@ from onedrive_doctor.fixes.changes import (
     SetValue,
 )
 from onedrive_doctor.model import Status
-from winbundles import (
-    CBC_ONLY,
-    EMPTY_SCHANNEL,
-    WIN7,
-    WIN7_HOTFIXES,
-    WIN10_22H2,
-    WIN10_HOTFIXES,
-    bundle,
-    internet_settings,
-    key_exchange,
-    protocol,
-    schannel,
-    ssl_policy,
-)
+from winbundles import SCENARIOS, bundle
 
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[1] / "schema" / "report.schema.json").read_text()
@@ -42,37 +29,6 @@ SCHEMA = json.loads(
 # A command a person would paste: it must come from a typed change, never from prose.
 _COMMAND = re.compile(r"\breg(?:\.exe)? (?:add|delete)\b|\b(?:En|Dis)able-TlsCipherSuite\b", re.I)
 
-SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "win7-defaults": (
-        {"currentversion": WIN7, "schannel": EMPTY_SCHANNEL, "inet": internet_settings()},
-        {"hotfixes_txt": WIN7_HOTFIXES},
-    ),
-    "win10-tls12-off": (
-        {
-            "currentversion": WIN10_22H2,
-            "schannel": schannel(protocol("TLS 1.2", Enabled=0)),
-            "inet": internet_settings(hkcu=0xA0),
-        },
-        {"hotfixes_txt": WIN10_HOTFIXES},
-    ),
-    "win10-ecdh-off": (
-        {
-            "currentversion": WIN10_22H2,
-            "schannel": schannel(key_exchange("ECDH", 0)),
-            "inet": internet_settings(),
-        },
-        {"hotfixes_txt": WIN10_HOTFIXES},
-    ),
-    "win10-cbc-policy": (
-        {
-            "currentversion": WIN10_22H2,
-            "schannel": EMPTY_SCHANNEL,
-            "ssl-policy": ssl_policy(CBC_ONLY),
-            "inet": internet_settings(),
-        },
-        {"hotfixes_txt": WIN10_HOTFIXES},
-    ),
-}
 
 
 def _failing(tmp_path: Path, name: str) -> list[Any]:

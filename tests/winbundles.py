@@ -306,3 +306,38 @@ def freeze_today(monkeypatch: pytest.MonkeyPatch, day: datetime.date = SUPPORTED
 def status(finding: dict[str, Any]) -> tuple[str, str, str | None]:
     """``(id, status, severity)``: what every test asserts exactly."""
     return finding["id"], finding["status"], finding["severity"]
+
+
+# Bundles on which some check fails, each with a fix: shared by the typed-change tests and the
+# findings snapshot.
+SCENARIOS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "win7-defaults": (
+        {"currentversion": WIN7, "schannel": EMPTY_SCHANNEL, "inet": internet_settings()},
+        {"hotfixes_txt": WIN7_HOTFIXES},
+    ),
+    "win10-tls12-off": (
+        {
+            "currentversion": WIN10_22H2,
+            "schannel": schannel(protocol("TLS 1.2", Enabled=0)),
+            "inet": internet_settings(hkcu=0xA0),
+        },
+        {"hotfixes_txt": WIN10_HOTFIXES},
+    ),
+    "win10-ecdh-off": (
+        {
+            "currentversion": WIN10_22H2,
+            "schannel": schannel(key_exchange("ECDH", 0)),
+            "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN10_HOTFIXES},
+    ),
+    "win10-cbc-policy": (
+        {
+            "currentversion": WIN10_22H2,
+            "schannel": EMPTY_SCHANNEL,
+            "ssl-policy": ssl_policy(CBC_ONLY),
+            "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN10_HOTFIXES},
+    ),
+}

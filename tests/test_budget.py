@@ -3,50 +3,18 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from servers.dns import dns_server
-
-
-@contextmanager
-def silent_server() -> Iterator[int]:
-    """Accepts connections and never says a word."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(50)
-    held: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield int(listener.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join()
-        for conn in held:
-            conn.close()
-        listener.close()
+from servers.silent import mute_server
 
 
 def test_silent_servers_end_in_timeouts_within_the_budget(cli: Any) -> None:
-    with silent_server() as port:
+    with mute_server() as port:
         start = time.monotonic()
         result = cli(
             "diagnose",
@@ -75,7 +43,7 @@ def test_silent_servers_end_in_timeouts_within_the_budget(cli: Any) -> None:
 
 
 def test_budget_stops_slow_probes_and_records_them(cli: Any, tmp_path: Path) -> None:
-    with silent_server() as port:
+    with mute_server() as port:
         start = time.monotonic()
         cli(
             "diagnose",

@@ -710,15 +710,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 def _cmd_collector_script(args: argparse.Namespace) -> int:
     from ..collect.scripts import render_cmd, render_ps1
 
-    text = render_cmd() if args.kind == "cmd" else render_ps1()
-    if args.output and args.output != "-":
-        try:
-            # Binary, so the .cmd keeps its CRLF line ends on every OS.
-            _write_whole(Path(args.output), text.encode("utf-8"))
-        except OSError as exc:
-            _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
-    else:
-        sys.stdout.write(text)
+    # _emit writes -o files as bytes, so the .cmd keeps its CRLF line ends on every OS.
+    _emit(render_cmd() if args.kind == "cmd" else render_ps1(), args)
     return EXIT_OK
 
 

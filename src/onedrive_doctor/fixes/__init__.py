@@ -22,6 +22,7 @@ from .changes import (
     manual,
     split_hive,
 )
+from .plan import Plan, PlanStep, Skipped
 from .render import command_line, render_step, render_steps
 
 __all__ = [
@@ -34,11 +35,14 @@ __all__ = [
     "Hive",
     "ManualStep",
     "Missing",
+    "Plan",
+    "PlanStep",
     "RegistryChange",
     "RunCommand",
     "Safety",
     "SetValue",
     "Shell",
+    "Skipped",
     "ValueType",
     "change_from_json",
     "command_line",

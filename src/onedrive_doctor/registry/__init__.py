@@ -6,11 +6,13 @@ r"""The registry: parse ``.reg`` exports, change them in memory, write them back
   subkeys and values), case-insensitive and keeping the case and order as exported.
 - ``write_reg`` writes operations back as regedit does, byte for byte.
 - ``RegistryBackend`` is what a fix engine applies changes through: ``BundleBackend`` over a
-  bundle's ``registry/*.reg`` files, ``WinRegBackend`` over the live Windows registry.
+  bundle's ``registry/*.reg`` files, ``WinRegBackend`` over the live Windows registry,
+  ``RegExeBackend`` over ``reg.exe`` (tested under Wine's reg).
 """
 
 from ._backend import BundleBackend, RegistryBackend
 from ._model import RegistryModel
+from ._regexe import RegExeBackend
 from ._winreg import UnsupportedPlatform, WinRegBackend
 from ._writer import encode_data, format_value, write_reg
 from .regfile import (
@@ -32,6 +34,7 @@ __all__ = [
     "BundleBackend",
     "DeleteKey",
     "DeleteValue",
+    "RegExeBackend",
     "RegOp",
     "RegParseError",
     "RegType",

@@ -162,7 +162,7 @@ def test_journal_objects_are_built_with_the_format_keys_in_canonical_order() -> 
     entry = _object_keys(text, 'return \'{"after":')
     command = _object_keys(text, "if ($Entry.Kind -eq 'run-command') { return")
     delete_key = _object_keys(text, "if ($Entry.Kind -eq 'delete-key') { return")
-    body = _object_keys(text, "$body = ")
+    body = _object_keys(text, 'return \'{"created"')
     target = _object_keys(text, "$journal.TargetJson = ")
     assert entry == sorted({"index", "check", "kind", "key", "name", "before", "after", "status"})
     assert delete_key == sorted([*entry, "before_tree"])

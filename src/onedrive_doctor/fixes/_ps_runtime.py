@@ -368,11 +368,15 @@ function Invoke-Line([string]$Shell, [string]$Command) {{
 }}
 
 # --- the journal: rewritten whole (temporary file, then renamed over) at every change ---
-function Save-Journal($Journal) {{
-    if ($null -eq $Journal.Path) {{ return }}
+function Get-JournalBody($Journal) {{
     $parts = @()
     foreach ($Entry in $Journal.Entries) {{ $parts += (Format-EntryJson $Entry) }}
-    $body = {body_json}
+    return {body_json}
+}}
+
+function Save-Journal($Journal) {{
+    if ($null -eq $Journal.Path) {{ return }}
+    $body = Get-JournalBody $Journal
     $text = $body.Substring(0, $body.Length - 1) + ',"checksum":"sha256:' + (Get-Sha256Hex $body) + '"}}'
     $folder = Split-Path -Parent $Journal.Path
     if (-not (Test-Path -LiteralPath $folder)) {{ [void](New-Item -ItemType Directory -Path $folder -Force) }}

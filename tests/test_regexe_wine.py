@@ -164,3 +164,71 @@ def test_windows_reg_exe_round_trips_a_value() -> None:
         assert value is not None and value.data == ("a", "b c")
     finally:
         backend.delete_key(key)
+
+
+@needs_wine
+@pytest.mark.wine
+def test_tree_lists_each_key_then_its_values_and_create_key_makes_an_empty_one(
+    wine_prefix: WinePrefix,
+) -> None:
+    backend = wine_prefix.backend()
+    key = KEY + r"\Tree"
+    backend.set_value(key, "A", RegType.DWORD, 1)
+    backend.create_key(key + r"\Empty")
+    backend.set_value(key + r"\Sub", "B", RegType.SZ, "b")
+    tree = [(k, None if v is None else (v.name, v.data)) for k, v in backend.tree(key)]
+    assert tree == [
+        (key, None),
+        (key, ("A", 1)),
+        (key + r"\Empty", None),
+        (key + r"\Sub", None),
+        (key + r"\Sub", ("B", "b")),
+    ]
+    assert backend.tree(key + r"\Nope") == []
+
+
+@needs_wine
+@pytest.mark.wine
+def test_the_fix_engine_applies_and_undoes_a_plan_through_reg(
+    wine_prefix: WinePrefix, tmp_path: Path
+) -> None:
+    engine = pytest.importorskip("onedrive_doctor.fixes.engine", reason="engine not merged")
+    journals = pytest.importorskip("onedrive_doctor.fixes.journal", reason="engine not merged")
+    from exportplans import scenario_steps
+    from onedrive_doctor.fixes import DeleteKey, Hive, ManualStep, Plan, PlanStep, SetValue
+
+    steps = [
+        *scenario_steps(tmp_path, "win10-tls12-off", ("SCH001", "INE001")),
+        *scenario_steps(tmp_path, "win10-ecdh-off", ("SCH005",)),
+        PlanStep("X001", DeleteKey(Hive.HKCU, r"Software\OneDriveDoctorTest\Gone")),
+    ]
+    plan = Plan(tuple(s for s in steps if not isinstance(s.change, ManualStep)))
+    backend = wine_prefix.backend()
+    schannel = r"HKLM\SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL"
+    inet = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings"
+    backend.set_value(schannel + r"\Protocols\TLS 1.2\Client", "Enabled", RegType.DWORD, 0)
+    backend.delete_value(schannel + r"\Protocols\TLS 1.2\Client", "DisabledByDefault")
+    backend.set_value(schannel + r"\KeyExchangeAlgorithms\ECDH", "Enabled", RegType.DWORD, 0)
+    backend.set_value(inet, "SecureProtocols", RegType.DWORD, 0xA0)
+    backend.set_value(KEY + r"\Gone\Sub", "Kept", RegType.MULTI_SZ, ("x", "y"))
+    before = [(k, v.data if v else None) for k, v in backend.tree(KEY + r"\Gone")]
+
+    journal_path = tmp_path / "journal.json"
+    engine.apply(plan, backend, journal_path, include_confirm=True)
+    for step in plan.steps:
+        change = step.change
+        if isinstance(change, SetValue):
+            value = backend.read_value(change.full_key, change.name)
+            assert value is not None and value.data == change.after
+    assert backend.read_value(schannel + r"\KeyExchangeAlgorithms\ECDH", "Enabled") is None
+    assert backend.key_exists(KEY + r"\Gone") is False
+
+    engine.undo(journals.read_journal(journal_path), backend, journal_path)
+    enabled = backend.read_value(schannel + r"\Protocols\TLS 1.2\Client", "Enabled")
+    assert enabled is not None and enabled.data == 0
+    assert backend.read_value(schannel + r"\Protocols\TLS 1.2\Client", "DisabledByDefault") is None
+    ecdh = backend.read_value(schannel + r"\KeyExchangeAlgorithms\ECDH", "Enabled")
+    assert ecdh is not None and ecdh.data == 0
+    secure = backend.read_value(inet, "SecureProtocols")
+    assert secure is not None and secure.data == 0xA0
+    assert [(k, v.data if v else None) for k, v in backend.tree(KEY + r"\Gone")] == before

@@ -308,7 +308,7 @@ function Read-Tree([string]$Hive, [string]$Path) {{
     try {{
         $full = $Hive + '\' + $Path
         $names = @($k.GetValueNames())
-        if ($names.Count -eq 0) {{ $items += @{{ Key = $full; Name = $null; Value = $null }} }}
+        $items += @{{ Key = $full; Name = $null; Value = $null }}
         foreach ($n in $names) {{ $items += @{{ Key = $full; Name = $n; Value = (Read-OpenValue $k $n) }} }}
         foreach ($sub in @($k.GetSubKeyNames())) {{ $items += (Read-Tree $Hive ($Path + '\' + $sub)) }}
     }} finally {{ $k.Close() }}

@@ -37,7 +37,7 @@ from typing import Literal
 
 from ._model import RegistryModel
 from ._writer import write_reg
-from .regfile import RegData, RegType, RegValue, SetValue, _fold, _split_key
+from .regfile import RegData, RegType, RegValue, SetKey, SetValue, _fold, _split_key
 
 __all__ = ["RegExeBackend", "default_command", "multi_sz_argument"]
 
@@ -213,11 +213,7 @@ class RegExeBackend:
             return
         # Checked by the writer: a value whose data does not fit its type raises ValueError.
         op = SetValue("\\".join(parts), RegValue(name, type_, data, "reg import", 0))
-        payload = write_reg([op])
-        with tempfile.TemporaryDirectory(prefix="onedrive-doctor-reg-") as folder:
-            source = Path(folder) / "value.reg"
-            source.write_bytes(payload)
-            self._check(self._run("import", self._path_arg(source), *self._view), "import")
+        self._import(write_reg([op]))
 
     def delete_value(self, key: str, name: str) -> bool:
         """Delete the value with ``reg delete``; return whether it existed."""
@@ -237,6 +233,37 @@ class RegExeBackend:
             return False
         self._check(self._run("delete", self._spell(parts), "/f", *self._view), "delete")
         return True
+
+    # --- what a fix engine needs to delete a key and put it back ----------------------------
+
+    def create_key(self, key: str) -> None:
+        """Create ``key`` and its parents; an existing key and its values are kept.
+
+        Through ``reg import`` of a ``[KEY]`` section: ``reg add KEY /f`` would also give the
+        key an empty default value under Wine, which the key did not have.
+        """
+        parts = self._parts(key)
+        self._import(write_reg([SetKey("\\".join(parts), "reg import", 0)]))
+
+    def _import(self, payload: bytes) -> None:
+        with tempfile.TemporaryDirectory(prefix="onedrive-doctor-reg-") as folder:
+            source = Path(folder) / "value.reg"
+            source.write_bytes(payload)
+            self._check(self._run("import", self._path_arg(source), *self._view), "import")
+
+    def tree(self, key: str) -> list[tuple[str, RegValue | None]]:
+        """``key`` and every key under it as ``reg export`` shows them (empty when absent).
+
+        Each key comes once with ``None``, then once per value: what a fix journal records
+        before it deletes a key, so undo can build it again.
+        """
+        parts = self._parts(key)
+        model = self._export(parts)
+        found: list[tuple[str, RegValue | None]] = []
+        for name, values in model or ():
+            found.append((name, None))
+            found.extend((name, value) for value in values)
+        return found
 
     # --- reg add ----------------------------------------------------------------------------
 

@@ -70,6 +70,10 @@ def test_detection_exits_1_while_different_and_prints_one_bounded_json_line(
     # What follows the bounded part: ',"differs":[' + ']' + ',"more":NNNN' + '}'.
     assert limit + len(',"differs":[],"more":99999}') < MAX_DETECTION_OUTPUT
     assert detect.count("Write-Output") == 1  # one line, through Write-Verdict
+    # A command counts as done only once a journal records it applied.
+    assert "Command = 'Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384" in detect
+    assert "$x.kind -eq 'run-command' -and $x.status -eq 'applied'" in detect
+    assert "$Commands = @()" in (out / "user" / "detect.ps1").read_text()
 
 
 def test_rollback_checks_checksum_and_pc_before_restoring(tmp_path: Path) -> None:

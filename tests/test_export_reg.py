@@ -117,6 +117,10 @@ def test_unknown_before_and_deleted_keys_are_named_not_silently_restorable(tmp_p
         (
             PlanStep("X001", SetValue(Hive.HKCU, r"Software\A", "V", ValueType.REG_SZ, "new")),
             PlanStep("X002", DeleteKey(Hive.HKCU, r"Software\B")),
+            PlanStep(
+                "X003",
+                SetValue(Hive.HKCU, r"Software\A", "W", ValueType.REG_DWORD, 1, before="text"),
+            ),
         )
     )
     fix, back = export_reg(plan, tmp_path / "fix")
@@ -127,7 +131,9 @@ def test_unknown_before_and_deleted_keys_are_named_not_silently_restorable(tmp_p
     fix_text = fix.read_bytes()[2:].decode("utf-16-le")
     assert ';   reg export "HKCU\\Software\\B" saved-key.reg' in fix_text
     assert "[-HKEY_CURRENT_USER\\Software\\B]" in fix_text
-    assert len(parse_reg(back.read_bytes(), "b")) == 0
+    assert ";   HKCU\\Software\\A W: type assumed SZ from its data" in back_text
+    restored = RegistryModel.from_reg(back.read_bytes(), "b").get_value(r"HKCU\Software\A", "W")
+    assert restored is not None and (restored.type, restored.data) == (1, "text")
 
 
 def test_export_reg_refuses_to_overwrite_unless_forced(tmp_path: Path) -> None:

@@ -16,7 +16,8 @@ the user's changes (HKCU, and the other commands) are two packages:
 Both run in 64-bit PowerShell ("Run script in 64-bit PowerShell": Yes): a 32-bit one would read
 and write the WOW6432Node view of HKLM\SOFTWARE (registry redirection), so the scripts refuse it.
 Detection exits 1 when a value differs from the plan's, or when it cannot be read (never a false
-"fixed"), 0 when all match, and prints one line of JSON. Remediation is the ``.ps1`` export's
+"fixed"), or while a command of the package has no journal that records it applied; 0 when all
+match; it prints one line of JSON. Remediation is the ``.ps1`` export's
 script for the package's steps (journal first, rollback on failure, exit 4). Rollback restores
 the latest journal the remediation wrote on the device, after checking its checksum and that it
 belongs to this PC. All files are ASCII, so UTF-8 without a BOM as Intune wants them.
@@ -88,13 +89,28 @@ def _has(plan: Plan, hives: tuple[Hive, ...]) -> bool:
 
 def render_detect(plan: Plan, hives: tuple[Hive, ...]) -> str:
     """The detection script: exit 1 (and one JSON line) while a value differs from the plan."""
-    rows = _checks(plan, hives)
-    listed = "@()" if not rows else "@(\n" + ",\n".join(f"    {row}" for row in rows) + "\n)"
+    root = "$env:ProgramData" if Hive.HKLM in hives else "$env:LOCALAPPDATA"
+    commands = [
+        f"@{{ Check = {ps_string(step.check_id)}; Command = {ps_string(step.change.command)} }}"
+        for step in plan.steps
+        if isinstance(step.change, RunCommand)
+        and step.change.shell.value != "sh"
+        and (Hive.HKLM if step.change.needs_admin else Hive.HKCU) in hives
+    ]
     return _crlf(
         _DETECT_HEAD.format(version=__version__)
         + runtime()
-        + _DETECT.format(checks=listed, limit=MAX_DETECTION_OUTPUT - 48)
+        + _DETECT.format(
+            checks=_array(_checks(plan, hives)),
+            commands=_array(commands),
+            limit=MAX_DETECTION_OUTPUT - 48,
+            root=root,
+        )
     )
+
+
+def _array(rows: list[str]) -> str:
+    return "@()" if not rows else "@(\n" + ",\n".join(f"    {row}" for row in rows) + "\n)"
 
 
 def render_rollback(hives: tuple[Hive, ...]) -> str:
@@ -141,7 +157,8 @@ def _readme(plan: Plan, machine: bool, user: bool) -> str:
         "(exit 4). To go back, deploy rollback.ps1 of the same folder, with the same account",
         "setting, as a platform script or as a remediation's remediation script: it restores",
         "the latest journal on the device (refusing one that was edited or is from another PC).",
-        "Commands are run by remediation but detection cannot see them: check them by hand.",
+        "A command leaves nothing detection can read back: it counts as done once a journal",
+        "on the device records it applied (and the fix was not rolled back or undone).",
     ]
     others = [*other_steps(plan)]
     if others or plan.after:
@@ -179,7 +196,8 @@ def export_intune(plan: Plan, folder: str | Path, *, force: bool = False) -> tup
 
 
 _DETECT_HEAD = r"""# Written by onedrive-doctor {version} (fix --export-intune): Intune detection script.
-# Exit 1: a value differs from the fix plan (or cannot be read); exit 0: all as planned.
+# Exit 1: a value differs from the fix plan (or cannot be read), or a command has not run
+# (no journal records it applied); exit 0: all as planned.
 # Prints one line of JSON (under 2,048 characters). Run in 64-bit PowerShell.
 param()
 Set-StrictMode -Version 2.0
@@ -188,6 +206,7 @@ $ErrorActionPreference = 'Stop'
 
 _DETECT = r"""
 $Checks = {checks}
+$Commands = {commands}
 
 function Write-Verdict([bool]$Fixed, $Differs, [string]$Problem) {{
     $line = '{{"fixed":' + $(if ($Fixed) {{ 'true' }} else {{ 'false' }})
@@ -217,6 +236,24 @@ try {{
         }}
         $now = Format-ValueJson (Read-Value $c.Hive $c.Path $c.Name)
         if ($now -cne $c.Want) {{ $differs += ($c.Check + ': ' + $c.Hive + '\' + $c.Path + ' ' + $c.Name + ' is ' + $now) }}
+    }}
+    # A command leaves nothing to read back: it counts as done once a journal of this
+    # package records it applied (and the fix was not rolled back or undone since).
+    if ($Commands.Count -gt 0) {{
+        $done = @()
+        $folder = Join-Path {root} 'onedrive-doctor\journals'
+        if (Test-Path -LiteralPath $folder) {{
+            foreach ($f in @(Get-ChildItem -LiteralPath $folder -Filter 'fix-*.json')) {{
+                $j = [System.IO.File]::ReadAllText($f.FullName) | ConvertFrom-Json
+                if ($j.state -ne 'applied') {{ continue }}
+                foreach ($x in @($j.entries)) {{
+                    if ($x.kind -eq 'run-command' -and $x.status -eq 'applied') {{ $done += [string]$x.command }}
+                }}
+            }}
+        }}
+        foreach ($c in $Commands) {{
+            if (-not ($done -contains $c.Command)) {{ $differs += ($c.Check + ': not run yet: ' + $c.Command) }}
+        }}
     }}
 }} catch {{
     Write-Verdict $false $differs ('cannot read: ' + $_.Exception.Message)

@@ -20,7 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .._version import __version__
-from ..registry._writer import write_reg
+from ..registry._writer import encode_data, write_reg
 from ..registry.regfile import DeleteKey as RegDeleteKey
 from ..registry.regfile import DeleteValue as RegDeleteValue
 from ..registry.regfile import RegData, RegOp, RegType, RegValue, _fold
@@ -37,6 +37,14 @@ def before_path(path: Path) -> Path:
     return path.with_name(
         f"{path.stem if path.suffix else path.name}.before{path.suffix or '.reg'}"
     )
+
+
+def _fits(type_: int, data: RegData) -> bool:
+    try:
+        encode_data(type_, data)
+    except ValueError:
+        return False
+    return True
 
 
 def _assumed_type(data: RegData) -> int:
@@ -100,13 +108,14 @@ def render_reg(plan: Plan) -> tuple[bytes, bytes]:
             unknown.append(label)
         elif before is Missing.ABSENT:
             before_ops.append(RegDeleteValue(change.full_key, change.name, source, 0))
-        elif isinstance(change, SetValue):
+        elif isinstance(change, SetValue) and _fits(change.value_type.reg_type, before):
             type_: int = change.value_type.reg_type
             before_ops.append(
                 RegSetValue(change.full_key, RegValue(change.name, type_, before, source, 0))
             )
         else:
-            # A DeleteValue records the data before, not its type: the data's shape says which.
+            # A DeleteValue records the data before, not its type, and a SetValue's old data
+            # may be of another type than the new: the data's shape says which.
             type_ = _assumed_type(before)
             assumed.append(f"{label}: type assumed {RegType(type_).name} from its data")
             before_ops.append(

@@ -180,7 +180,9 @@ def test_collect_on_a_fake_windows_11_pc_brings_issue_13s_files_and_only_allowed
     assert '"Blob"' not in exported and "AuthRoot\\Certificates" not in exported
     # This fake PC prints no dsregcmd or TLS cmdlet output; issue 13's commands all answered.
     assert bundle.files["unavailable.txt"].decode() == (
-        "dsregcmd dsregcmd.txt\nGet-TlsCipherSuite cipher-suites.txt\nGet-TlsEccCurve ecc-curves.txt\n"
+        "dsregcmd dsregcmd.txt\n"
+        "Get-TlsCipherSuite cipher-suites.txt\n"
+        "Get-TlsEccCurve ecc-curves.txt\n"
     )
     assert wb.status(result.finding("IDN006")) == ("IDN006", "fail", "error")
     assert wb.status(result.finding("IDN007")) == ("IDN007", "fail", "warning")

@@ -3,8 +3,10 @@ r"""IDN006 / IDN007: the Web Account Manager that OneDrive and Office sign in th
 IDN006 reads ``Get-AppxPackage Microsoft.AAD.BrokerPlugin`` (appx-broker.txt, run as the user:
 Appx packages are registered per user); IDN007 reads the Office identity switches under
 ``HKCU\Software\Microsoft\Office\16.0\Common\Identity``, and the HKCU Policies twin when a bundle
-carries it. Sources: docs/knowledge/field-causes-and-fleet.md §1 ("WAM broker missing, blocked
-or broken"; "EnableADAL / DisableAADWAM / DisableADALatopWAMOverride set").
+carries it. Sources: Microsoft's "Unable to sign in to Microsoft 365 desktop applications" (the
+broker removed, its re-registration) and "Disabling ADAL or WAM not recommended for fixing
+Office sign-in or activation issues" (the three switches), both in
+MicrosoftDocs/SupportArticles-docs.
 """
 
 from __future__ import annotations

@@ -297,3 +297,23 @@ def test_collect_redact_also_redacts_the_attempt_records(
         record["error"] == r"Cannot open C:\Users\user1\AppData\Local\Temp\out.txt: access denied"
     )
     assert manifest["redacted"] is True
+
+
+def test_collect_redact_hides_the_pc_name_of_the_event_logs(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    event = (
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+        "<Provider Name='Microsoft-Windows-AAD'/><EventID>1098</EventID>"
+        "<Computer>PC42.corp.contoso.com</Computer></System><EventData>"
+        "<Data Name='Error'>0xCAA2000C</Data><Data Name='User'>alice@contoso.com</Data>"
+        "</EventData></Event>"
+    )
+    pc = fake_pc(tmp_path / "pc", wb.WIN11_24H2, events_aad_xml=event, events_schannel_xml=event)
+    monkeypatch.setenv(FAKE_HOST_ENV, str(pc))
+    result = cli("collect", "--no-network", "--redact", "-o", str(tmp_path / "bundle"))
+    assert result.code == 0
+    for name in ("events-aad.xml", "events-schannel.xml"):
+        text = (tmp_path / "bundle" / name).read_text()
+        assert "PC42" not in text and "contoso" not in text and "alice" not in text, name
+        assert "<EventID>1098</EventID>" in text and "0xCAA2000C" in text

@@ -110,8 +110,8 @@ def test_idn006_fails_when_the_broker_is_not_registered_for_the_user(analyze: An
     idn = analyze(windows(), appx_broker_txt=NOT_REGISTERED.read_bytes())["IDN006"]
     assert wb.status(idn) == ("IDN006", "fail", "error")
     assert idn["message"] == (
-        "Get-AppxPackage Microsoft.AAD.BrokerPlugin lists no package for this user: the Web "
-        "Account Manager broker OneDrive signs in through is not registered."
+        "The Web Account Manager broker OneDrive signs in through is not registered for this "
+        "user (Get-AppxPackage Microsoft.AAD.BrokerPlugin lists no package)."
     )
     fix = idn["fix"]
     assert fix["safety"] == "needs-confirmation"
@@ -129,7 +129,7 @@ def test_idn006_fails_when_the_broker_is_not_registered_for_the_user(analyze: An
         "how": "In a normal (not elevated) PowerShell window of the user who sees the error, "
         "run {command}",
     }
-    assert sign_in["kind"] == "manual" and sign_in["text"] == "Sign in to OneDrive again."
+    assert sign_in["kind"] == "manual" and sign_in["text"].startswith("Then sign in to OneDrive")
     assert any(REREGISTER in step for step in fix["steps"])
 
 
@@ -137,8 +137,8 @@ def test_idn006_fails_on_a_broker_that_needs_remediation_german_windows_11(analy
     idn = analyze(windows(wb.WIN11_24H2), appx_broker_txt=REMEDIATE_DE.read_bytes())["IDN006"]
     assert wb.status(idn) == ("IDN006", "fail", "error")
     assert idn["message"] == (
-        "The Web Account Manager broker is registered for this user but not healthy: "
-        "Microsoft.AAD.BrokerPlugin 1000.22621.2506.0 has Status NeedsRemediation, not Ok."
+        "The Web Account Manager broker is registered for this user but not healthy "
+        "(Microsoft.AAD.BrokerPlugin 1000.22621.2506.0 has Status NeedsRemediation, not Ok)."
     )
     assert idn["evidence"]["status"] == ["NeedsRemediation"]
 

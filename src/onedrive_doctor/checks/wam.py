@@ -141,8 +141,8 @@ def wam_broker_unhealthy(ev: Evidence) -> Outcome:
     evidence: dict[str, Any] = {"windows": label, "packages": len(records)}
     if not records:
         return Outcome.failed(
-            f"Get-AppxPackage {BROKER_PACKAGE} lists no package for this user: the Web Account "
-            "Manager broker OneDrive signs in through is not registered.",
+            "The Web Account Manager broker OneDrive signs in through is not registered for "
+            f"this user (Get-AppxPackage {BROKER_PACKAGE} lists no package).",
             fix=_reregister_fix(),
             **evidence,
         )
@@ -164,8 +164,8 @@ def wam_broker_unhealthy(ev: Evidence) -> Outcome:
         )
     shown = ", ".join(status or "(no Status)" for status in statuses)
     return Outcome.failed(
-        f"The Web Account Manager broker is registered for this user but not healthy: "
-        f"{BROKER_PACKAGE} {records[0].version or ''} has Status {shown}, not Ok.".replace(
+        f"The Web Account Manager broker is registered for this user but not healthy "
+        f"({BROKER_PACKAGE} {records[0].version or ''} has Status {shown}, not Ok).".replace(
             "  ", " "
         ),
         fix=_reregister_fix(),
@@ -189,7 +189,9 @@ def _reregister_fix() -> Fix:
                 how="In a normal (not elevated) PowerShell window of the user who sees the "
                 "error, run {command}",
             ),
-            ManualStep("Sign in to OneDrive again.", link=_BROKER_DOC),
+            ManualStep(
+                "Then sign in to OneDrive again; Microsoft's article on this fix", link=_BROKER_DOC
+            ),
         ),
         safety=Safety.NEEDS_CONFIRMATION,
     )

@@ -279,3 +279,14 @@ def test_idn007_is_unknown_when_the_key_was_not_collected(analyze: Any) -> None:
         "the Office Identity key was not collected (needs registry/office-identity.reg: "
         r"HKCU\Software\Microsoft\Office\16.0\Common\Identity)"
     )
+
+
+def test_idn007_does_not_apply_before_windows_10(analyze: Any) -> None:
+    registry = windows(wb.WIN7, **{"office-identity": identity(wb.dword("EnableADAL", 0))})
+    idn = analyze(registry)["IDN007"]
+    assert wb.status(idn) == ("IDN007", "not_applicable", None)
+    assert idn["message"] == (
+        "Windows 7 SP1 (build 7601) has no Web Account Manager for Office to bypass (Office "
+        "signs in through WAM on Windows 10 1703 and later): the article's Windows 10 step does "
+        "not apply."
+    )

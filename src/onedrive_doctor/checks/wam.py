@@ -207,7 +207,8 @@ def wam_disabled_by_policy(ev: Evidence) -> Outcome:
         `EnableADAL`=0, `DisableAADWAM`=1 and `DisableADALatopWAMOverride`=1 under
         HKCU\Software\Microsoft\Office\16.0\Common\Identity (and under its Policies twin
         HKCU\Software\Policies\Microsoft\Office\16.0\Common\Identity when a bundle carries it).
-        Passes when the key has none of them, or does not exist.
+        Passes when the key has none of them, or does not exist; does not apply before
+        Windows 10 (no WAM there).
 
     Why it matters:
         Microsoft 365 apps sign in with modern authentication through the Web Account Manager
@@ -239,6 +240,13 @@ def wam_disabled_by_policy(ev: Evidence) -> Outcome:
     other_os = not_windows(ev)
     if other_os is not None:
         return other_os
+    label, build = _windows_label(ev)
+    if build is not None and build < _FIRST_WINDOWS_10:
+        return Outcome.not_applicable(
+            f"{label} has no Web Account Manager for Office to bypass (Office signs in through "
+            "WAM on Windows 10 1703 and later): the article's Windows 10 step does not apply.",
+            windows=label,
+        )
     problem = ev.registry_problem(_IDENTITY_STEM)
     if problem is not None:
         return Outcome.unknown(f"unreadable evidence: {problem}")

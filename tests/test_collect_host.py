@@ -317,3 +317,64 @@ def test_collect_redact_hides_the_pc_name_of_the_event_logs(
         text = (tmp_path / "bundle" / name).read_text()
         assert "PC42" not in text and "contoso" not in text and "alice" not in text, name
         assert "<EventID>1098</EventID>" in text and "0xCAA2000C" in text
+
+
+class _LiveLikeHost:
+    """What LiveWindowsHost returns, replayed: run_process calls an empty output a failure."""
+
+    def __init__(self, pc: Path, empty: str, missing_log: bool) -> None:
+        from onedrive_doctor.collect.fake import FakeWindowsHost
+
+        self._fake = FakeWindowsHost(pc)
+        self._empty = empty
+        self._missing_log = missing_log
+        self.scripts: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fake, name)
+
+    def run_powershell(self, script: str, timeout: float) -> Any:
+        from onedrive_doctor.collect.hosts import CommandResult
+        from onedrive_doctor.collect.plan import COMMANDS, UNAVAILABLE_EXIT
+
+        self.scripts.append(script)
+        for command in COMMANDS:
+            if script == command.guarded(""):
+                if command.channel is not None and self._missing_log:
+                    return CommandResult(CollectionStatus.FAILED, exit_code=UNAVAILABLE_EXIT)
+                if command.file == self._empty:
+                    return CommandResult(CollectionStatus.FAILED, exit_code=0, error="no output")
+        return self._fake.run_powershell(script, timeout)
+
+
+def test_live_collection_keeps_an_empty_broker_listing_and_lists_a_missing_aad_log(
+    tmp_path: Path,
+) -> None:
+    from onedrive_doctor.bundle import BundleWriter
+    from onedrive_doctor.collect.windows import collect_windows
+
+    pc = fake_pc(tmp_path / "pc", wb.WIN10_22H2, appx_broker_txt=b"x")
+    host = _LiveLikeHost(pc, empty="appx-broker.txt", missing_log=True)
+    writer = BundleWriter(tmp_path / "bundle")
+    collect_windows(writer, host)  # type: ignore[arg-type]
+    records = {a.file: a for a in writer.attempts}
+    assert records["appx-broker.txt"].status is CollectionStatus.OK
+    assert (writer.root / "appx-broker.txt").read_bytes() == b""
+    aad = records["events-aad.xml"]
+    assert (aad.status, aad.error) == (
+        CollectionStatus.NOT_AVAILABLE,
+        "wevtutil or its Microsoft-Windows-AAD/Operational log does not exist on this Windows",
+    )
+    guard = next(s for s in host.scripts if "Microsoft-Windows-AAD/Operational /c:200" in s)
+    assert guard == (
+        "if (-not (Get-Command wevtutil -ErrorAction SilentlyContinue)) { exit 3 }; "
+        "if (-not (Get-WinEvent -ListLog 'Microsoft-Windows-AAD/Operational' -ErrorAction "
+        "SilentlyContinue)) { exit 3 }; "
+        "wevtutil qe Microsoft-Windows-AAD/Operational /c:200 /rd:true /f:xml"
+    )
+    # A command that printed nothing and is not allowed to is still a failure.
+    host = _LiveLikeHost(pc, empty="root-store.txt", missing_log=False)
+    writer = BundleWriter(tmp_path / "bundle2")
+    collect_windows(writer, host)  # type: ignore[arg-type]
+    records = {a.file: a for a in writer.attempts}
+    assert records["root-store.txt"].status is CollectionStatus.FAILED

@@ -31,6 +31,7 @@ from .probes.attempt import ProbeAttempt
 from .registry.regfile import Registry
 
 if TYPE_CHECKING:
+    from .parsers.appx import AppxListing
     from .parsers.dsregcmd import DsregcmdStatus
     from .parsers.nltest import NltestResult
     from .parsers.onedrive_client import ClientInfo
@@ -41,6 +42,9 @@ __all__ = ["TEXT_FILES", "DeviceIdentity", "Evidence", "NetworkEvidence", "build
 
 # The plain-text command outputs of docs/spec/bundle.md, parsed by the checks that need them.
 TEXT_FILES = ("dsregcmd.txt", "hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt", "nltest.txt")
+# Issue 13 (IDN006): the sign-in broker's package listing, read like the files above.
+_BROKER_FILE = "appx-broker.txt"
+_READ_TEXT_FILES = (*TEXT_FILES, _BROKER_FILE)
 
 
 def _empty() -> Mapping[str, Any]:
@@ -146,6 +150,8 @@ class Evidence:
     identity: DeviceIdentity = field(default_factory=DeviceIdentity)
     notes: Mapping[str, str] = field(default_factory=_empty)
     absent_keys: frozenset[str] = frozenset()
+    #: Issue 13: ``Get-AppxPackage Microsoft.AAD.BrokerPlugin`` (appx-broker.txt, IDN006).
+    appx_broker: Parsed[AppxListing] = field(default_factory=Parsed)
 
     @property
     def host_os(self) -> str | None:
@@ -224,7 +230,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
     onedrive = _load_json(bundle, "onedrive.json", problems)
     replays = _load_replays(bundle, problems)
     texts: dict[str, str] = {}
-    for name in TEXT_FILES:
+    for name in _READ_TEXT_FILES:
         data = bundle.get(name)
         if data is None:
             continue
@@ -234,6 +240,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
             problems[name] = str(exc)
     unavailable = _load_unavailable(bundle, texts, problems)
     parsed = _parse_texts(texts, problems)
+    broker = _parse_broker(texts, problems)
     version, profile = _profile(registry, parsed)
     manifest_view = MappingProxyType(manifest) if isinstance(manifest, dict) else None
     as_of, as_of_source = _as_of(manifest_view, bundle)
@@ -260,7 +267,20 @@ def build_evidence(bundle: Bundle) -> Evidence:
         identity=_identity(manifest_view, registry, dsregcmd.value),
         notes=MappingProxyType(notes),
         absent_keys=frozenset(absent),
+        appx_broker=broker,
     )
+
+
+def _parse_broker(texts: Mapping[str, str], problems: dict[str, str]) -> Parsed[AppxListing]:
+    """appx-broker.txt through its parser, once (issue 13, IDN006)."""
+    from .parsers.appx import parse_appx
+
+    if _BROKER_FILE in problems:
+        return Parsed.failed(problems[_BROKER_FILE])
+    result = parse_once(texts.get(_BROKER_FILE), parse_appx)
+    if result.problem is not None:
+        problems[_BROKER_FILE] = result.problem
+    return result
 
 
 def _load_unavailable(
@@ -282,7 +302,7 @@ def _load_unavailable(
     found: dict[str, str] = {}
     for line in text.splitlines():
         words = line.split()
-        if len(words) >= 2 and words[-1] in TEXT_FILES and words[-1] not in texts:
+        if len(words) >= 2 and words[-1] in _READ_TEXT_FILES and words[-1] not in texts:
             found[words[-1]] = " ".join(words[:-1])
     return found
 

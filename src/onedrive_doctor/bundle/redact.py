@@ -91,6 +91,8 @@ _HOTFIX_LIST = re.compile(r"(?im)^(Source\s*:\s*)(\S.*?)(\s*)$")
 _WELL_KNOWN = re.compile(r"(?i)^(?:NT AUTHORITY|BUILTIN|NT SERVICE)\\")
 _URL_HOST = re.compile(r"(?i)\b(?:https?|ldap)://([a-z0-9.-]+)")
 _HOST = re.compile(r"(?i)^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*$")
+# Issue 13: wevtutil's XML (events-*.xml) names the PC in every event's <Computer>.
+_EVENT_COMPUTER = re.compile(r"<Computer>([^<>]{1,255})</Computer>")
 _KINDS = {
     "user": "user{}",
     "host": "host{}.example.invalid",
@@ -134,6 +136,8 @@ class Redactor:
         for match in _REG_FIELD.finditer(text):
             for part in re.split(r"[;=\s]+", match.group(2)):
                 self._learn_host(part.rsplit(":", 1)[0] if part.count(":") == 1 else part)
+        for match in _EVENT_COMPUTER.finditer(text):
+            self._learn_host(match.group(1))
         # Tenant (organisation) names are then replaced wherever they stand, like host names.
         tenants = [m.group(2) for m in _TENANT_KEY.finditer(text)]
         tenants += [m.group(2) for m in _ORG_FOLDER.finditer(text)]

@@ -133,6 +133,11 @@ class _Builder:
             )
         elif any(s.hive is not None or s.is_command for s in self.steps):
             after.append("Quit OneDrive and start it again, so it opens new connections.")
+        if self._failing("OS001"):
+            after.append(
+                "These steps set this PC's TLS right, but while OS001 stands no setting lets "
+                "this Windows sign in: upgrade Windows (OS001)."
+            )
         after.append("Then sign in to OneDrive again.")
         return tuple(after)
 

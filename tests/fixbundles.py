@@ -14,14 +14,18 @@ from winbundles import (
     EMPTY_SCHANNEL,
     SCENARIOS,
     WIN7,
+    WIN7_HOTFIXES,
     WIN10_22H2,
     WIN10_HOTFIXES,
     bundle,
     hotfixes,
     internet_settings,
     key_exchange,
+    multi_sz,
+    probes,
     protocol,
     schannel,
+    tls_scan,
 )
 
 ONEDRIVE_HKCU = r"[HKEY_CURRENT_USER\Software\Microsoft\OneDrive]"
@@ -29,10 +33,56 @@ ALICE_TRIGGER = (
     r'"OneDriveTrigger"="C:\\Users\\alice\\AppData\\Local\\Microsoft\\OneDrive\\OneDrive.exe"'
 )
 
-#: check ID -> (bundle name, registry blocks, other files): a bundle on which it fails.
+LOCAL_SSL = (
+    r"[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Control\Cryptography\Configuration\Local"
+    r"\SSL\00010002]"
+)
+
+#: "CHECK" or "CHECK/variant" -> (bundle name, registry blocks, other files): a bundle on which
+#: the check fails and the plan has a registry fix for it.
 FIXABLE: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "SCH001": ("win10-tls12-off", *SCENARIOS["win10-tls12-off"]),
     "SCH002": ("win10-ecdh-off", *SCENARIOS["win10-ecdh-off"]),
+    # Windows 7 has no TLS cmdlets: the AFD suites go on top of the local Functions list (the
+    # endpoint measured serving TLSv1.2_2022, which still takes ECDHE_RSA CBC).
+    "SCH002/local-list": (
+        "win7-local-list-without-afd-suites",
+        {
+            "currentversion": WIN7,
+            "schannel": schannel(protocol("TLS 1.2", Enabled=1, DisabledByDefault=0)),
+            "ssl-local": LOCAL_SSL
+            + "\n"
+            + multi_sz(
+                "Functions",
+                [
+                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+                    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+                ],
+            ),
+            "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN7_HOTFIXES, "probes_json": probes(tls_scan(policy="TLSv1.2_2022"))},
+    ),
+    "SCH008/local-list": (
+        "win10-local-list-with-unknown-names",
+        {
+            "currentversion": WIN10_22H2,
+            "schannel": EMPTY_SCHANNEL,
+            "ssl-local": LOCAL_SSL
+            + "\n"
+            + multi_sz(
+                "Functions",
+                [
+                    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                    "TLS_NOT_A_SUITE",
+                    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+                ],
+            ),
+            "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN10_HOTFIXES},
+    ),
     "SCH005": (
         "win10-dh-and-ecdh-off",
         {
@@ -77,9 +127,14 @@ FIXABLE: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
 
 
 def fixable_bundle(root: Path, check: str) -> Path:
-    """The bundle on which ``check`` fails, written under ``root``."""
+    """The bundle on which ``check`` (a key of :data:`FIXABLE`) fails, written under ``root``."""
     name, registry, files = FIXABLE[check]
     return bundle(root / name, registry, **files)
+
+
+def check_of(key: str) -> str:
+    """``SCH002/local-list`` -> ``SCH002``."""
+    return key.split("/", 1)[0]
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from fixbundles import FIXABLE, fixable_bundle, snapshot
+from fixbundles import FIXABLE, check_of, fixable_bundle, snapshot
 from onedrive_doctor.fixes.journal import journal_checksum
 
 _JOURNAL = re.compile(r"^Journal: (.+)$", re.MULTILINE)
@@ -36,11 +36,12 @@ def _journal_of(out: str) -> Path:
     return Path(found.group(1))
 
 
-@pytest.mark.parametrize("check", sorted(FIXABLE))
+@pytest.mark.parametrize("case", sorted(FIXABLE))
 def test_fix_apply_then_analyze_passes_and_undo_restores_the_bundle_byte_for_byte(
-    cli: Any, tmp_path: Path, check: str
+    cli: Any, tmp_path: Path, case: str
 ) -> None:
-    root = fixable_bundle(tmp_path, check)
+    root = fixable_bundle(tmp_path, case)
+    check = check_of(case)
     before = snapshot(root)
     failing = _failing(cli, root)
     assert check in failing

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from fixbundles import FIXABLE, fixable_bundle, snapshot
+from fixbundles import FIXABLE, check_of, fixable_bundle, snapshot
 from onedrive_doctor.analysis import analyze_bundle
 from onedrive_doctor.bundle import open_bundle
 from onedrive_doctor.checks import run_checks
@@ -48,11 +48,12 @@ def _statuses(root: Path) -> dict[str, str]:
     return {f.id: f.status.value for f in analyze_bundle(root).findings}
 
 
-@pytest.mark.parametrize("check", sorted(FIXABLE))
+@pytest.mark.parametrize("case", sorted(FIXABLE))
 def test_applying_the_plan_makes_the_check_pass_and_undo_restores_every_byte(
-    tmp_path: Path, check: str
+    tmp_path: Path, case: str
 ) -> None:
-    root = fixable_bundle(tmp_path, check)
+    root = fixable_bundle(tmp_path, case)
+    check = check_of(case)
     before = snapshot(root)
     verdicts = _statuses(root)
     assert verdicts[check] == "fail"

@@ -243,3 +243,74 @@ def test_the_invariants_catch_a_plan_that_would_weaken_tls() -> None:
         "disables a suite or protocol: Disable-TlsCipherSuite -Name "
         "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
     ]
+
+
+def test_before_windows_10_the_afd_suites_go_on_top_of_the_local_list(tmp_path: Path) -> None:
+    from fixbundles import fixable_bundle
+
+    root = fixable_bundle(tmp_path, "SCH002/local-list")
+    evidence = build_evidence(open_bundle(root))
+    plan = plan_fixes(run_checks(evidence), evidence)
+    write = next(s.change for s in plan.steps if s.check_id == "SCH002")
+    assert isinstance(write, SetValue) and write.name == "Functions"
+    assert write.key.endswith(r"Configuration\Local\SSL\00010002")
+    assert write.value_type.value == "REG_MULTI_SZ" and write.needs_restart
+    assert write.after[:4] == (
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P256",
+        "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P384",
+    )
+    # What the list held stays after them, minus 3DES: a plan never lists a weak suite.
+    assert write.after[4:] == (
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+    )
+    assert write.before == (
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA_P256",
+        "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    )
+
+
+def test_the_onedrive_reset_moves_the_identity_caches_aside_never_deletes(
+    tmp_path: Path,
+) -> None:
+    from fixbundles import ALICE_TRIGGER, ONEDRIVE_HKCU
+    from winbundles import WIN11_24H2
+
+    registry = {
+        **default_registry(WIN11_24H2),
+        "onedrive-hkcu": ONEDRIVE_HKCU + "\n" + ALICE_TRIGGER,
+    }
+    evidence = build_evidence(open_bundle(bundle(tmp_path / "b", registry)))
+    findings = run_checks(evidence)
+    assert {f.id for f in findings if f.status.value == "fail"} >= {"ODC002"}
+    plan = plan_fixes(findings, evidence)
+    commands = [s.change for s in plan.steps if isinstance(s.change, RunCommand)]
+    moves = [c for c in commands if "Rename-Item" in c.command]
+    assert [c.command for c in moves] == [
+        'if (Test-Path -LiteralPath "$env:LOCALAPPDATA\\Microsoft\\IdentityCache") { Rename-Item '
+        '-LiteralPath "$env:LOCALAPPDATA\\Microsoft\\IdentityCache" -NewName '
+        '"IdentityCache.onedrive-doctor-aside" }',
+        'if (Test-Path -LiteralPath "$env:LOCALAPPDATA\\Microsoft\\OneAuth") { Rename-Item '
+        '-LiteralPath "$env:LOCALAPPDATA\\Microsoft\\OneAuth" -NewName '
+        '"OneAuth.onedrive-doctor-aside" }',
+    ]
+    assert all(c.undo and "Rename-Item" in c.undo and not c.needs_admin for c in moves)
+    assert not any(re.search(r"\b(del|rmdir|rd|Remove-Item)\b", c.command) for c in commands)
+    assert any("/reset" in c.command for c in commands)
+
+
+def test_live_apply_refuses_without_admin_rights_before_changing_anything(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from onedrive_doctor._cli import _fix
+
+    plan, _ = _plan(tmp_path, "win10-tls12-off")
+    monkeypatch.setattr(_fix, "_is_admin", lambda: False)
+    assert _fix._rights_problem(plan, include_confirm=False) is None  # only the HKCU step
+    refusal = _fix._rights_problem(plan, include_confirm=True)
+    assert refusal is not None and refusal.startswith("steps of SCH001 change HKLM")
+    monkeypatch.setattr(_fix, "_is_admin", lambda: True)
+    assert _fix._rights_problem(plan, include_confirm=True) is None

@@ -115,7 +115,8 @@ def _emit_plan(
     elif args.format == "html":
         text = render_plan_html(plan, origin, result=result)
     else:
-        text = render_plan_text(plan, origin, result=result, failing=len(failing))
+        unknown = sum(1 for f in findings if f.status.value == "unknown")
+        text = render_plan_text(plan, origin, result=result, failing=len(failing), unknown=unknown)
     _emit(text, args)
 
 

@@ -245,7 +245,13 @@ class _Builder:
         # Before Windows 10 there are no TLS cmdlets: the local list Enable-TlsCipherSuite
         # would edit is the REG_MULTI_SZ Functions under ...\Configuration\Local\SSL\00010002.
         listed = [*_spelled(profile, wanted)]
-        listed.extend(_spelled(profile, [s for s in profile.listed_suites if _allowed(s)]))
+        current = self.registry.value(LOCAL_SSL_KEY, "Functions")
+        if current is not None and isinstance(current.data, (tuple, str)):
+            # What the list holds stays after them as written, minus the weak suites.
+            names = current.data if isinstance(current.data, tuple) else (current.data,)
+            listed.extend(n.strip() for n in names if _allowed_spelled(n))
+        else:
+            listed.extend(_spelled(profile, [s for s in profile.listed_suites if _allowed(s)]))
         functions = tuple(dict.fromkeys(listed))
         hive, path = split_hive(normalize_key(LOCAL_SSL_KEY))
         self._step(

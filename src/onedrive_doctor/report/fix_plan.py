@@ -81,18 +81,29 @@ def _flags(step: PlanStep) -> str:
 
 
 def render_plan_text(
-    plan: Plan, origin: str, *, result: ApplyResult | None = None, failing: int = 0
+    plan: Plan,
+    origin: str,
+    *,
+    result: ApplyResult | None = None,
+    failing: int = 0,
+    unknown: int = 0,
 ) -> str:
     """The plan for a person: numbered steps, left-out checks, then what to do after."""
     out = _para(f"onedrive-doctor {__version__} — fix plan for {printable(origin)}", 0, 2)
     counts = {kind: sum(1 for s in plan.steps if _applies(s) == kind) for kind in
               ("--apply", "--apply --yes", "manual")}  # fmt: skip
     if not plan.steps:
-        out.append(
+        text = (
             "Nothing to change: no failing check has a local fix."
             if failing
             else "Nothing to change: no check failed."
         )
+        if unknown:
+            text += (
+                f" {unknown} check(s) could not be checked, so this is not an all-clear "
+                "(`onedrive-doctor analyze` says why)."
+            )
+        out.extend(_para(text, 0))
     else:
         out.extend(
             _para(

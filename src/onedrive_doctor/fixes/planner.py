@@ -126,10 +126,10 @@ class _Builder:
         restart = [s for s in self.steps if s.needs_restart]
         if restart:
             checks = ", ".join(dict.fromkeys(s.check_id for s in restart))
+            readers = ", ".join(dict.fromkeys(_reader(s) for s in restart))
             after.append(
-                f"Restart Windows, once, after the steps above ({checks}): Schannel, WinHTTP, "
-                "Group Policy and the device join read their settings at start "
-                "(Enable-TlsCipherSuite needs no restart)."
+                f"Restart Windows, once, after the steps above ({checks}): they take effect at "
+                f"start ({readers}; Enable-TlsCipherSuite needs no restart)."
             )
         elif any(s.hive is not None or s.is_command for s in self.steps):
             after.append("Quit OneDrive and start it again, so it opens new connections.")
@@ -503,6 +503,25 @@ class _Builder:
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def _reader(step: PlanStep) -> str:
+    """What reads a step's setting only at start, for the closing restart line."""
+    change = step.change
+    key = change.full_key.upper() if isinstance(change, (SetValue, DeleteValue, DeleteKey)) else ""
+    if "\\WINHTTP" in key:
+        return "WinHTTP"
+    if "\\SCHANNEL" in key or "\\CRYPTOGRAPHY\\" in key:
+        return "Schannel"
+    if isinstance(change, RunCommand) and "TlsEccCurve" in change.command:
+        return "Schannel's curve list"
+    if step.check_id.startswith("IDN"):
+        return "the device join"
+    if step.check_id == "WHT002":
+        return "the KB3140245 update"
+    if isinstance(change, ManualStep) and "Group Policy" in change.text:
+        return "Group Policy"
+    return "Windows"
 
 
 def _identity(change: Change) -> tuple[str, ...] | None:

@@ -232,3 +232,28 @@ def test_live_engine_applies_and_undoes_under_hkcu(tmp_path: Path) -> None:
         assert backend.read_value(rf"HKCU\{key}", "V") is None
     finally:
         backend.delete_key(r"HKCU\Software\onedrive-doctor-test")
+
+
+def test_commands_and_their_undo_stand_whole_on_their_own_lines(cli: Any, tmp_path: Path) -> None:
+    from fixbundles import ALICE_TRIGGER, ONEDRIVE_HKCU
+    from winbundles import WIN11_24H2, bundle, default_registry
+
+    registry = {
+        **default_registry(WIN11_24H2),
+        "onedrive-hkcu": ONEDRIVE_HKCU + "\n" + ALICE_TRIGGER,
+    }
+    root = bundle(tmp_path / "b", registry)
+    out = cli("fix", "--bundle", str(root)).out
+    lines = out.splitlines()
+    doc = cli("fix", "--bundle", str(root), "--format", "json").json()
+    commands = [s["command"] for s in doc["steps"] if s["command"]]
+    undos = [s["change"]["undo"] for s in doc["steps"] if s["change"].get("undo")]
+    assert len(commands) == 4 and len(undos) == 2
+    for line in (*commands, *undos):
+        assert f"        {line}" in lines, line
+    # Applied to a bundle, commands are listed for the PC and nothing is written.
+    before = snapshot(root)
+    applied = cli("fix", "--bundle", str(root), "--apply", "--yes")
+    assert applied.code == 0
+    assert "to run on the PC: 4." in applied.out and "Journal:" not in applied.out
+    assert snapshot(root) == before

@@ -67,8 +67,11 @@ def describe(step: PlanStep) -> str:
     if isinstance(change, DeleteKey):
         return f"Delete the key {change.full_key} with its subkeys."
     if isinstance(change, RunCommand):
-        undo = f"undo: {change.undo}" if change.undo else f"no undo: {change.undo_why}"
-        return f"Run in {_SHELLS[change.shell.value]} ({undo})."
+        if change.undo:
+            return (
+                f"Run in {_SHELLS[change.shell.value]}; undo puts it back with the command below."
+            )
+        return f"Run in {_SHELLS[change.shell.value]} (no undo: {change.undo_why})."
     return change.text + (f" ({change.link})" if change.link else "")
 
 
@@ -123,6 +126,9 @@ def render_plan_text(
         change = step.change
         if not isinstance(change, ManualStep):
             out.append("        " + printable(command_line(change)))
+        if isinstance(change, RunCommand) and change.undo:
+            out.append("    Undo:")
+            out.append("        " + printable(change.undo))
     if plan.skipped:
         out.append("")
         out.append("Not planned:")
@@ -257,6 +263,8 @@ def render_plan_html(plan: Plan, origin: str, *, result: ApplyResult | None = No
             )
             if not isinstance(step.change, ManualStep):
                 parts.append(_command(command_line(step.change)))
+            if isinstance(step.change, RunCommand) and step.change.undo:
+                parts.append("<p>Undo:</p>" + _command(step.change.undo))
             parts.append("</div></li>")
         parts.append("</ol>")
     if plan.skipped:

@@ -314,3 +314,28 @@ def test_live_apply_refuses_without_admin_rights_before_changing_anything(
     assert refusal is not None and refusal.startswith("steps of SCH001 change HKLM")
     monkeypatch.setattr(_fix, "_is_admin", lambda: True)
     assert _fix._rights_problem(plan, include_confirm=True) is None
+
+
+def test_on_windows_10_the_suite_goes_on_top_with_the_cmdlet_and_back_on_undo(
+    tmp_path: Path,
+) -> None:
+    from fixbundles import LOCAL_SSL
+    from winbundles import CBC_ONLY, multi_sz
+
+    order = (*CBC_ONLY[:3], "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384")
+    registry = default_registry(WIN10_22H2)
+    registry["ssl-local"] = LOCAL_SSL + "\n" + multi_sz("Functions", order)
+    evidence = build_evidence(
+        open_bundle(bundle(tmp_path / "b", registry, hotfixes_txt=WIN10_HOTFIXES))
+    )
+    plan = plan_fixes(run_checks(evidence), evidence)
+    steps = [s for s in plan.steps if s.check_id == "SCH003"]
+    assert [(s.change.command, s.change.undo, s.needs_restart) for s in steps] == [  # type: ignore[union-attr]
+        (
+            "Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 0",
+            "Enable-TlsCipherSuite -Name TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 -Position 3",
+            False,
+        )
+    ]
+    # Nothing in this plan needs a restart: the cmdlet takes effect at once.
+    assert not plan.needs_restart and not plan.after[0].startswith("Restart")

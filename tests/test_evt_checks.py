@@ -63,7 +63,9 @@ def test_evt001_decodes_every_schannel_error_of_the_window(analyze: Any) -> None
     evidence = found["evidence"]
     assert evidence["events_read"] == 8
     assert evidence["events_in_window"] == 7  # the 36880 counts as read, not as an error
-    assert [(e["event_id"], e["count"], e["alert"], e["direction"]) for e in evidence["errors"]] == [
+    assert [
+        (e["event_id"], e["count"], e["alert"], e["direction"]) for e in evidence["errors"]
+    ] == [
         (36887, 3, 40, "received"),
         (36888, 1, 48, "sent"),
         (36871, 1, None, None),

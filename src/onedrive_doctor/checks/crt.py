@@ -18,7 +18,6 @@ from ..knowledge.microsoft_pki import (
 from ..model import Fix, Outcome
 from ..parsers.root_store import RootStore
 from ..probes.results import ScanResult
-from ..registry.regfile import Registry
 from ._common import not_windows
 from ._windows import exported
 
@@ -238,15 +237,27 @@ def _auto_update(ev: Evidence) -> tuple[bool | None, str]:
             return None, (
                 f"DisableRootAutoUpdate at {AUTHROOT_POLICY_KEY} is not a REG_DWORD ({data!r})"
             )
-        if _exported(registry, AUTHROOT_POLICY_KEY):
+        if registry.has_key(AUTHROOT_POLICY_KEY):
             return True, f"no DisableRootAutoUpdate at {AUTHROOT_POLICY_KEY} (the default: on)"
-    if ev.key_absent(AUTHROOT_POLICY_KEY) or _absent_under_export(ev):
+        if exported(registry, AUTHROOT_POLICY_KEY):  # an ancestor was exported without it
+            return True, f"{AUTHROOT_POLICY_KEY} does not exist (the default: on)"
+    if ev.key_absent(AUTHROOT_POLICY_KEY) or _absent_under_export(ev) or _absent_by_note(ev):
         return True, f"{AUTHROOT_POLICY_KEY} does not exist (the default: on)"
     return None, f"{AUTHROOT_POLICY_KEY} was not exported"
 
 
-def _exported(registry: Registry, key: str) -> bool:
-    return exported(registry, key)
+def _absent_by_note(ev: Evidence) -> bool:
+    """reg.exe wrote "unable to find" into the AuthRoot export, whatever the file's stem.
+
+    The collector names the file (collect/plan.py); a stem it does not list there is still
+    recognised by "authroot" in its name.
+    """
+    return any(
+        name.startswith("registry/")
+        and "authroot" in name.casefold()
+        and "does not exist on the PC" in note
+        for name, note in ev.notes.items()
+    )
 
 
 def _absent_under_export(ev: Evidence) -> bool:

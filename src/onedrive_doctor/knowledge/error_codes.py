@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 # Check families of docs/spec/checks.md; a selector is a family or one check ID.
-ALL_FAMILIES = ("NET", "TLS", "SCH", "WHT", "INE", "OS", "IDN", "ODC")
+ALL_FAMILIES = ("NET", "TLS", "SCH", "WHT", "INE", "OS", "CRT", "EVT", "IDN", "ODC")
 
 _DE40_URL = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/error-0x8004de40-in-onedrive"
 _SYNC = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/"

@@ -54,10 +54,11 @@ def test_crt001_fails_on_a_german_pc_without_g2_and_with_root_update_off(analyze
     found = analyze(authroot(1), root_store_txt=CERTUTIL_DE)
     assert status(found) == ("CRT001", "fail", "error")
     assert found["message"] == (
-        f"{G2} is not in the PC's root store (6 certificates, certutil), and automatic root "
-        f"update is off (DisableRootAutoUpdate=1 at {AUTHROOT}: automatic root update is off): "
-        "Windows cannot build a trusted chain to the endpoints that chain to it (the root "
-        f"{DOCUMENTED}), so the TLS handshake fails on the PC's side."
+        "DigiCert Global Root G2 is missing from the PC's root store and automatic root update "
+        "is off, so Windows cannot trust the sign-in endpoints' certificates and the TLS handshake "
+        f"fails on the PC's side. Missing: {G2}, the root {DOCUMENTED}; the store lists 6 "
+        f"certificates (certutil); DisableRootAutoUpdate=1 at {AUTHROOT}: automatic root update "
+        "is off."
     )
     fix = found["fix"]
     assert fix["title"] == (
@@ -66,18 +67,29 @@ def test_crt001_fails_on_a_german_pc_without_g2_and_with_root_update_off(analyze
     )
     assert fix["safety"] == "manual"
     assert fix["needs_admin"] is True
-    first, second = fix["changes"]
-    assert first["kind"] == second["kind"] == "manual"
-    assert first["link"] == "https://www.digicert.com/kb/digicert-root-certificates.htm"
-    assert (
-        "check that its SHA-1 thumbprint is DF3C24F9BFD666761B268073FE06D1CC8D4F82A4"
-        in (first["text"])
-    )
-    assert 'certutil -addstore root "DigiCertGlobalRootG2.crt"' in first["text"]
-    assert second["text"].startswith(
+    download, command, policy = fix["changes"]
+    assert download == {
+        "kind": "manual",
+        "text": "Download DigiCert Global Root G2 as DigiCertGlobalRootG2.crt, check that its "
+        "SHA-1 thumbprint is DF3C24F9BFD666761B268073FE06D1CC8D4F82A4, from",
+        "link": "https://www.digicert.com/kb/digicert-root-certificates.htm",
+        "needs_admin": True,
+        "needs_restart": False,
+        "safety": "manual",
+    }
+    assert command["kind"] == "run-command"
+    assert command["command"] == 'certutil -addstore root "DigiCertGlobalRootG2.crt"'
+    assert command["undo"] == "certutil -delstore root DF3C24F9BFD666761B268073FE06D1CC8D4F82A4"
+    assert (command["shell"], command["safety"], command["needs_admin"]) == ("cmd", "manual", True)
+    assert policy["kind"] == "manual"
+    assert policy["text"].startswith(
         'Have the Group Policy setting "Turn off Automatic Root Certificates Update" '
         "(Computer Configuration > Administrative Templates > System > Internet Communication "
         "Management > Internet Communication settings) set back to Not Configured or Disabled"
+    )
+    assert policy["link"] == (
+        "https://learn.microsoft.com/windows-server/identity/ad-cs/"
+        "configure-trusted-roots-disallowed-certificates"
     )
     assert found["evidence"]["missing"] == ["DigiCert Global Root G2"]
     assert found["evidence"]["store"] == {"certificates": 6, "listed_by": "certutil"}

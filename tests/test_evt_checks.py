@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from servers.tls_profiles import tls_server
 from winbundles import (
     WIN7,
     WIN10_22H2,
@@ -235,3 +236,26 @@ def test_sch002_says_certain_when_schannel_logged_the_handshake_failure(
     assert logged["SCH002"]["message"] == plain["SCH002"]["message"] + " " + note
     assert logged["SCH002"]["evidence"]["logged"] == note
     assert "logged" not in plain["SCH002"]["evidence"]
+
+
+def test_tls001_quotes_the_logged_alert_when_a_real_server_rejects_the_replay(
+    cli: Any, tmp_path: Path
+) -> None:
+    host = "login.microsoftonline.com"
+    root = bundle(tmp_path, {"currentversion": WIN7}, events_schannel_xml=SCHANNEL_ALERTS)
+    with tls_server("afd-2023") as server:
+        live = [
+            "--endpoint",
+            f"{host}:{server.port}",
+            "--resolve",
+            f"{host}:{server.port}:127.0.0.1",
+        ]
+        result = cli("analyze", str(root), "--live", "--format", "json", *live, "--timeout", "3")
+    finding = result.finding("TLS001")
+    assert status(finding) == ("TLS001", "fail", "error")
+    note = (
+        "Windows logged it: Schannel event 36887 (3 × alert 40 handshake_failure, received) "
+        f"{WINDOW} (events-schannel.xml), so this is observed, not inferred."
+    )
+    assert finding["message"].endswith("No ServerHello, so OneDrive cannot sign in. " + note)
+    assert finding["evidence"]["logged"] == note

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..evidence import Evidence
-from ..fixes import ManualStep, Safety
+from ..fixes import Change, ManualStep, RunCommand, Safety, Shell
 from ..knowledge.microsoft_pki import (
     DOCUMENTED_ROOTS,
     PKI_REPOSITORY,
@@ -144,10 +144,11 @@ def root_store_incomplete(ev: Evidence) -> Outcome:
             **evidence,
         )
     return Outcome.failed(
-        f"{names} is not in the PC's root store ({len(store.certificates)} certificates, "
-        f"{store.source}), and automatic root update is off ({policy_text}): Windows cannot "
-        f"build a trusted chain to the endpoints that chain to it (the root {basis}), so the "
-        "TLS handshake fails on the PC's side.",
+        f"{' and '.join(n.name for n in missing)} is missing from the PC's root store and "
+        "automatic root update is off, so Windows cannot trust the sign-in endpoints' "
+        f"certificates and the TLS handshake fails on the PC's side. Missing: {names}, the root "
+        f"{basis}; the store lists {len(store.certificates)} certificates ({store.source}); "
+        f"{policy_text}.",
         fix=_fix(missing),
         **evidence,
     )
@@ -273,29 +274,42 @@ def _policy_problem(ev: Evidence) -> str | None:
     return None
 
 
-def _import_step(need: _Required) -> ManualStep:
+def _import_steps(need: _Required) -> tuple[Change, ...]:
+    """Download the root, check it, import it with certutil (undo: delete it again)."""
     root = need.root
     link = root.download if root is not None else PKI_REPOSITORY
-    thumb = f" and check that its SHA-1 thumbprint is {root.sha1}" if root else ""
+    check = f", check that its SHA-1 thumbprint is {root.sha1}" if root else ""
     file_name = need.name.replace(" ", "") + ".crt"
-    return ManualStep(
-        f"Download {need.name} from {link}{thumb}, then import it in an elevated prompt: "
-        f'certutil -addstore root "{file_name}" (or distribute it by Group Policy: Computer '
-        "Configuration > Windows Settings > Security Settings > Public Key Policies > Trusted "
-        "Root Certification Authorities).",
-        link=link,
-        needs_admin=True,
+    undo = f"certutil -delstore root {root.sha1}" if root else None
+    return (
+        ManualStep(
+            f"Download {need.name} as {file_name}{check}, from",
+            link=link,
+            needs_admin=True,
+        ),
+        RunCommand(
+            f'certutil -addstore root "{file_name}"',
+            Shell.CMD,
+            undo=undo,
+            undo_why=None if undo else "the root's thumbprint is not known before it is imported",
+            needs_admin=True,
+            safety=Safety.MANUAL,
+            how="Import it in an elevated Command Prompt, in the folder of the file: {command} "
+            "Or distribute it by Group Policy: Computer Configuration > Windows Settings > "
+            "Security Settings > Public Key Policies > Trusted Root Certification Authorities.",
+        ),
     )
 
 
 def _fix(missing: list[_Required]) -> Fix:
-    steps = [_import_step(need) for need in missing]
+    steps: list[Change] = [step for need in missing for step in _import_steps(need)]
     steps.append(
         ManualStep(
             f'Have the Group Policy setting "{_GPO_SETTING}" ({_GPO_PATH}) set back to Not '
             "Configured or Disabled (it writes DisableRootAutoUpdate under "
             f"{AUTHROOT_POLICY_KEY}; a local edit is reverted at the next policy refresh), or "
-            "keep the root store current by policy if the network cannot reach Windows Update.",
+            "keep the root store current by policy if the network cannot reach Windows Update; "
+            "how",
             link=_TRUSTED_ROOTS_DOC,
             needs_admin=True,
         )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from onedrive_doctor.bundle.redact import redact_files
 from servers.tls_profiles import tls_server
 from winbundles import (
     WIN7,
@@ -259,3 +260,20 @@ def test_tls001_quotes_the_logged_alert_when_a_real_server_rejects_the_replay(
     )
     assert finding["message"].endswith("No ServerHello, so OneDrive cannot sign in. " + note)
     assert finding["evidence"]["logged"] == note
+
+
+def test_redaction_hides_the_pc_and_the_account_but_keeps_the_findings(analyze: Any) -> None:
+    files = {"events-aad.xml": AAD_ERRORS, "events-schannel.xml": SCHANNEL_ALERTS}
+    redacted, _ = redact_files(files)
+    for name, data in redacted.items():
+        text = data.decode("utf-16" if data.startswith(b"\xff\xfe") else "utf-8")
+        assert "PC42" not in text and "contoso" not in text, name
+        assert "S-1-5-21-3623811015" not in text, name
+        assert "S-1-5-18" in text or name == "events-aad.xml"  # well-known SIDs stay
+    plain = analyze(events_aad_xml=AAD_ERRORS, events_schannel_xml=SCHANNEL_ALERTS)
+    hidden = analyze(
+        events_aad_xml=redacted["events-aad.xml"],
+        events_schannel_xml=redacted["events-schannel.xml"],
+    )
+    for check in ("EVT001", "EVT002"):
+        assert hidden[check]["message"] == plain[check]["message"]

@@ -277,3 +277,30 @@ def test_redaction_hides_the_pc_and_the_account_but_keeps_the_findings(analyze: 
     )
     for check in ("EVT001", "EVT002"):
         assert hidden[check]["message"] == plain[check]["message"]
+
+
+def test_evt002_reads_a_decimal_error_value_and_decodes_it_by_its_structure(
+    analyze: Any,
+) -> None:
+    event = (
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+        "<Provider Name='Microsoft-Windows-AAD' Guid='{4de9bc9c-b27a-43c9-8994-0915f1a5e24f}'/>"
+        "<EventID>1098</EventID><Level>2</Level>"
+        "<TimeCreated SystemTime='2026-11-20T08:00:00.0000000Z'/></System><EventData>"
+        "<Data Name='Error'>2326069467</Data><Data Name='ErrorMessage'>Broker failed</Data>"
+        "</EventData></Event>\r\n"
+    )
+    found = analyze(events_aad_xml=event)["EVT002"]
+    assert status(found) == ("EVT002", "fail", "warning")
+    assert found["evidence"]["codes"][0] == {
+        "code": "0x8aa500db",
+        "name": "token broker error",
+        "meaning": "An error of the Web Account Manager broker",
+        "class": "broker",
+        "source": "https://learn.microsoft.com/troubleshoot/microsoft-365-apps/authentication/"
+        "connection-issue-when-sign-in-office-2016",
+        "inferred": True,
+        "count": 1,
+        "newest": "2026-11-20T08:00:00+00:00",
+    }
+    assert "(decoded from its structure) [broker]" in found["message"]

@@ -18,7 +18,7 @@ from ..evidence import Evidence
 from ..fixes import manual
 from ..knowledge.error_codes import ErrorClass, SignInCode, sign_in_code
 from ..knowledge.tls_alerts import alert
-from ..model import Fix, Outcome
+from ..model import Fix, Outcome, Status
 from ..parsed import Parsed
 from ..parsers.events import EventLog, WinEvent
 from ._common import not_windows
@@ -244,7 +244,7 @@ def aad_errors_logged(ev: Evidence) -> Outcome:
     """
     log = _log(ev, ev.aad_events, _AAD_FILE, _AAD_COMMAND)
     if isinstance(log, Outcome):
-        if log.status.value == "unknown" and ev.aad_events.missing:
+        if log.status is Status.UNKNOWN and ev.aad_events.missing:
             before_10 = _before_windows_10(ev)
             if before_10:
                 return Outcome.not_applicable(before_10)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from onedrive_doctor.bundle.redact import redact_files
+from onedrive_doctor.collect.hosts import FAKE_HOST_ENV
 from servers.tls_profiles import tls_server
 from winbundles import (
     WIN7,
@@ -304,3 +306,52 @@ def test_evt002_reads_a_decimal_error_value_and_decodes_it_by_its_structure(
         "newest": "2026-11-20T08:00:00+00:00",
     }
     assert "(decoded from its structure) [broker]" in found["message"]
+
+
+def test_collect_then_analyze_on_fake_pcs_gives_the_evt_and_crt_findings(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    roots = Path(__file__).parent / "fixtures" / "roots"
+    policy = (
+        r"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot]"
+        '\n"DisableRootAutoUpdate"=dword:00000001'
+    )
+    registry = default_registry(WIN10_22H2)
+    registry["authroot-policy"] = policy
+    pc = bundle(
+        tmp_path / "pc",
+        registry,
+        events_schannel_xml=SCHANNEL_ALERTS,
+        events_aad_xml=AAD_ERRORS,
+        root_store_txt=(roots / "certutil_store_root_de_cp850.txt").read_bytes(),
+    )
+    (pc / "manifest.json").unlink()  # a PC has no manifest; collect writes one
+    monkeypatch.setenv(FAKE_HOST_ENV, str(pc))
+    out = tmp_path / "bundle"
+    assert cli("collect", "--no-network", "-o", str(out)).code == 0
+    # Judged as of the fixtures' collection day, like every bundle (the manifest says when).
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["created"] = "2026-11-20T10:00:00+00:00"
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    found = findings(cli, out, ("EVT", "CRT"))
+    assert status(found["EVT001"]) == ("EVT001", "fail", "warning")
+    assert status(found["EVT002"]) == ("EVT002", "fail", "warning")
+    assert status(found["CRT001"]) == ("CRT001", "fail", "error")
+    assert found["CRT001"]["evidence"]["policy"].startswith("DisableRootAutoUpdate=1 at ")
+
+
+def test_collect_on_windows_7_makes_evt002_not_applicable(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pc = bundle(tmp_path / "pc", default_registry(WIN7), events_schannel_xml=b"")
+    (pc / "manifest.json").unlink()
+    monkeypatch.setenv(FAKE_HOST_ENV, str(pc))
+    out = tmp_path / "bundle"
+    assert cli("collect", "--no-network", "-o", str(out)).code == 0
+    assert "wevtutil events-aad.xml\n" in (out / "unavailable.txt").read_text()
+    found = findings(cli, out, ("EVT",))
+    assert status(found["EVT002"]) == ("EVT002", "not_applicable", None)
+    assert found["EVT002"]["message"] == (
+        "wevtutil cannot export this log on this Windows (unavailable.txt): it does not exist here"
+    )
+    assert status(found["EVT001"]) == ("EVT001", "pass", None)

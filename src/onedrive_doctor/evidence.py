@@ -31,6 +31,7 @@ from .probes.attempt import ProbeAttempt
 from .registry.regfile import Registry
 
 if TYPE_CHECKING:
+    from .parsers.appx import AppxListing
     from .parsers.dsregcmd import DsregcmdStatus
     from .parsers.events import EventLog
     from .parsers.nltest import NltestResult
@@ -50,6 +51,9 @@ __all__ = [
 
 # The plain-text command outputs of docs/spec/bundle.md, parsed by the checks that need them.
 TEXT_FILES = ("dsregcmd.txt", "hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt", "nltest.txt")
+# Issue 13 (IDN006): the sign-in broker's package listing, read like the files above.
+_BROKER_FILE = "appx-broker.txt"
+_READ_TEXT_FILES = (*TEXT_FILES, _BROKER_FILE)
 #: The event log exports and the root store listing (issue 13): parsed into their own fields
 #: (``schannel_events``, ``aad_events``, ``root_store``), not kept whole in ``texts``.
 LOG_FILES = ("events-schannel.xml", "events-aad.xml", "root-store.txt")
@@ -164,6 +168,8 @@ class Evidence:
     identity: DeviceIdentity = field(default_factory=DeviceIdentity)
     notes: Mapping[str, str] = field(default_factory=_empty)
     absent_keys: frozenset[str] = frozenset()
+    #: Issue 13: ``Get-AppxPackage Microsoft.AAD.BrokerPlugin`` (appx-broker.txt, IDN006).
+    appx_broker: Parsed[AppxListing] = field(default_factory=Parsed)
 
     @property
     def host_os(self) -> str | None:
@@ -242,7 +248,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
     onedrive = _load_json(bundle, "onedrive.json", problems)
     replays = _load_replays(bundle, problems)
     texts: dict[str, str] = {}
-    for name in TEXT_FILES:
+    for name in _READ_TEXT_FILES:
         data = bundle.get(name)
         if data is None:
             continue
@@ -253,6 +259,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
     logs = _parse_logs(bundle, problems)
     unavailable = _load_unavailable(bundle, texts, problems)
     parsed = _parse_texts(texts, problems)
+    broker = _parse_broker(texts, problems)
     version, profile = _profile(registry, parsed)
     manifest_view = MappingProxyType(manifest) if isinstance(manifest, dict) else None
     as_of, as_of_source = _as_of(manifest_view, bundle)
@@ -282,7 +289,20 @@ def build_evidence(bundle: Bundle) -> Evidence:
         identity=_identity(manifest_view, registry, dsregcmd.value),
         notes=MappingProxyType(notes),
         absent_keys=frozenset(absent),
+        appx_broker=broker,
     )
+
+
+def _parse_broker(texts: Mapping[str, str], problems: dict[str, str]) -> Parsed[AppxListing]:
+    """appx-broker.txt through its parser, once (issue 13, IDN006)."""
+    from .parsers.appx import parse_appx
+
+    if _BROKER_FILE in problems:
+        return Parsed.failed(problems[_BROKER_FILE])
+    result = parse_once(texts.get(_BROKER_FILE), parse_appx)
+    if result.problem is not None:
+        problems[_BROKER_FILE] = result.problem
+    return result
 
 
 def _load_unavailable(
@@ -307,7 +327,7 @@ def _load_unavailable(
         if len(words) < 2:
             continue
         name = words[-1]
-        if (name in TEXT_FILES and name not in texts) or (
+        if (name in _READ_TEXT_FILES and name not in texts) or (
             name in LOG_FILES and name not in bundle.files
         ):
             found[name] = " ".join(words[:-1])

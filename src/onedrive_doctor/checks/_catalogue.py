@@ -7,7 +7,7 @@ article's order of causes: NET, TLS, SCH, OS, CRT, EVT, INE, IDN, WHT, ODC.
 from __future__ import annotations
 
 from ..model import ArticleStep, Severity
-from . import crt, evt, idn, ine, net, odc, os_, sch, sch_policy, tls, wht
+from . import crt, evt, idn, ine, net, odc, os_, sch, sch_policy, tls, wam, wht
 from ._base import Check
 
 __all__ = ["CATALOGUE"]
@@ -145,6 +145,21 @@ CATALOGUE: tuple[Check, ...] = (
         Severity.ERROR,
         ArticleStep.DEVICE_JOIN,
         idn.device_registration_unreachable,
+    ),
+    # Issue 13: the Web Account Manager broker and the Office switches that bypass it.
+    Check(
+        "IDN006",
+        "wam-broker-unhealthy",
+        Severity.ERROR,
+        ArticleStep.DEVICE_JOIN,
+        wam.wam_broker_unhealthy,
+    ),
+    Check(
+        "IDN007",
+        "wam-disabled-by-policy",
+        Severity.WARNING,
+        ArticleStep.DEVICE_JOIN,
+        wam.wam_disabled_by_policy,
     ),
     Check(
         "EVT002",

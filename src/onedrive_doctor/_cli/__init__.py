@@ -36,6 +36,8 @@ _COMMANDS = (
     "checks",
     "explain",
     "collector-script",
+    "fix",
+    "undo",
 )
 
 
@@ -259,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Finds out why OneDrive says 'Error 0x8004de40: having trouble connecting to "
         "the cloud', following Microsoft's article step by step.",
         epilog="Exit codes: 0 nothing failed; 1 a check failed (severity error); 2 usage error; "
-        "3 the input could not be read or the run could not start.",
+        "3 the input could not be read or the run could not start; 4 a fix failed and was "
+        "rolled back.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -380,6 +383,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     checks = sub.add_parser("checks", help="list the check catalogue, or explain one check")
     checks.add_argument("check_id", nargs="?", metavar="ID", help="a check ID, e.g. NET001")
+
+    from ._fix import add_fix_parsers
+
+    add_fix_parsers(sub)
     return parser
 
 
@@ -819,6 +826,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         "collector-script": _cmd_collector_script,
         "explain": _cmd_explain,
     }
+    from ._fix import HANDLERS as FIX_HANDLERS
+
+    handlers.update(FIX_HANDLERS)
     previous = _watch_interrupts()
     try:
         code = handlers[args.command](args)

@@ -1,13 +1,13 @@
 """The check catalogue: every check of docs/spec/checks.md, in one explicit list.
 
 IDs, names and default severities are the contract of docs/spec/checks.md; the order is the
-article's order of causes: NET, TLS, SCH, OS, INE, IDN, WHT, ODC.
+article's order of causes: NET, TLS, SCH, OS, CRT, EVT, INE, IDN, WHT, ODC.
 """
 
 from __future__ import annotations
 
 from ..model import ArticleStep, Severity
-from . import idn, ine, net, odc, os_, sch, sch_policy, tls, wam, wht
+from . import crt, evt, idn, ine, net, odc, os_, sch, sch_policy, tls, wam, wht
 from ._base import Check
 
 __all__ = ["CATALOGUE"]
@@ -101,6 +101,20 @@ CATALOGUE: tuple[Check, ...] = (
     ),
     Check("OS002", "os-unsupported", Severity.WARNING, ArticleStep.TLS, os_.os_unsupported),
     Check(
+        "CRT001",
+        "root-store-incomplete",
+        Severity.ERROR,
+        ArticleStep.TLS,
+        crt.root_store_incomplete,
+    ),
+    Check(
+        "EVT001",
+        "schannel-errors-logged",
+        Severity.WARNING,
+        ArticleStep.TLS,
+        evt.schannel_errors_logged,
+    ),
+    Check(
         "INE001",
         "internet-options-tls12-off",
         Severity.ERROR,
@@ -146,6 +160,13 @@ CATALOGUE: tuple[Check, ...] = (
         Severity.WARNING,
         ArticleStep.DEVICE_JOIN,
         wam.wam_disabled_by_policy,
+    ),
+    Check(
+        "EVT002",
+        "aad-errors-logged",
+        Severity.WARNING,
+        ArticleStep.DEVICE_JOIN,
+        evt.aad_errors_logged,
     ),
     Check(
         "WHT001",

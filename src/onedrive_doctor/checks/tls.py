@@ -14,6 +14,7 @@ from ..probes.results import HttpsResult, ReplayResult, ScanResult
 from ..windows.client_model import ClientProfile
 from ..windows.offer import judge_scan
 from ._common import NO_WINDOWS_EVIDENCE, network_evidence, not_windows
+from .evt import logged_alerts
 
 __all__ = [
     "client_offer_rejected",
@@ -103,10 +104,14 @@ def client_offer_rejected(ev: Evidence) -> Outcome:
             **evidence,
         )
     worst = rejected[0]
+    # Corroboration (issue 13): the refusal Schannel logged on the PC itself.
+    logged = logged_alerts(ev, (40, 70, 71, 80))
+    if logged:
+        evidence["logged"] = logged
     return Outcome.failed(
         f"{worst['endpoint']} rejects the ClientHello this PC's Windows TLS stack sends "
         f"({worst['detail']}; {worst['how']}): {offer}. No ServerHello, so OneDrive cannot "
-        "sign in.",
+        "sign in." + (f" {logged}" if logged else ""),
         fix=Fix(
             "Make Schannel offer a protocol and cipher suite the endpoint accepts",
             manual(

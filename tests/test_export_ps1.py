@@ -299,3 +299,16 @@ def test_export_ps1_writes_ascii_and_refuses_to_overwrite(tmp_path: Path) -> Non
     assert target.read_text() == "mine"
     (written,) = export_ps1(plan, target, target_note="PC-17", force=True)
     assert written == target and target.read_bytes().startswith(b"# Written by onedrive-doctor")
+
+
+def test_undo_reads_a_journal_built_as_the_script_builds_it(tmp_path: Path) -> None:
+    from onedrive_doctor.fixes.journal import JournalError, read_journal
+
+    path = tmp_path / "fix-20261201T234000Z.json"
+    path.write_bytes(_as_the_script_writes(every_type_plan()))
+    journal = read_journal(path)
+    assert journal.state == "applied" and len(journal.entries) == len(every_type_plan().steps)
+    assert journal.target == {"kind": "live", "computer": f"PC-{ODD}", "machine_guid": None}
+    path.write_bytes(_as_the_script_writes(every_type_plan()).replace(b'"X003"', b'"X004"'))
+    with pytest.raises(JournalError, match=r"edited|checksum"):
+        read_journal(path)

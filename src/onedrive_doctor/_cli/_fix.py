@@ -57,6 +57,24 @@ def add_fix_parsers(sub: Any) -> None:
         help="where --apply writes its journal (default: beside the bundle, "
         "DIR.fix-YYYYmmddTHHMMSSZ.json; live: in the current folder)",
     )
+    fix.add_argument(
+        "--export-reg",
+        metavar="FILE",
+        help="write the registry changes as a regedit .reg file, and FILE.before.reg to go back",
+    )
+    fix.add_argument(
+        "--export-ps1",
+        metavar="FILE",
+        help="write a PowerShell 2.0+ script that journals, applies and rolls back the plan",
+    )
+    fix.add_argument(
+        "--export-intune",
+        metavar="DIR",
+        help="write Intune Remediations (detect, remediate, rollback; system and user packages)",
+    )
+    fix.add_argument(
+        "--force", action="store_true", help="let an export replace files that exist already"
+    )
     undo = sub.add_parser(
         "undo", help="restore exactly what a fix journal recorded (refuses an edited one)"
     )
@@ -136,6 +154,11 @@ def _cmd_fix(args: argparse.Namespace) -> int:
         _fatal("--yes only goes with --apply", EXIT_USAGE)
     if args.journal and not args.apply:
         _fatal("--journal only goes with --apply", EXIT_USAGE)
+    exports = (args.export_reg, args.export_ps1, args.export_intune)
+    if args.apply and any(e is not None for e in exports):
+        _fatal("--export-reg, --export-ps1 and --export-intune go without --apply", EXIT_USAGE)
+    if args.force and all(e is None for e in exports):
+        _fatal("--force only goes with an --export option", EXIT_USAGE)
     if args.apply and args.bundle is None and sys.platform != "win32":
         _fatal(_LIVE_NEEDS_WINDOWS)  # refused before anything is collected or changed
     if args.apply and args.bundle is not None:
@@ -150,11 +173,45 @@ def _cmd_fix(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a safety rule would break: a bug, never applied
         _fatal(f"no plan: {exc}")
     if not args.apply:
+        _export(plan, evidence, origin, args)
         _emit_plan(plan, origin, findings, args)
         return EXIT_FAIL if any(f.is_error for f in findings) else EXIT_OK
     result = _apply(plan, evidence, args)
     _emit_plan(plan, origin, findings, args, result)
     return EXIT_OK
+
+
+def _export(plan: Plan, evidence: Evidence, origin: str, args: argparse.Namespace) -> None:
+    """Write the exports asked for (fixes/export_*.py); none replaces a file without --force."""
+    from ..errors import InputError
+    from ..fixes.export_common import check_free, check_free_folder
+    from ..fixes.export_intune import export_intune
+    from ..fixes.export_ps1 import export_ps1
+    from ..fixes.export_reg import before_path, export_reg
+    from . import _fatal, _progress
+
+    name = evidence.identity.name
+    note = origin if name is None else f"{name} ({origin})"
+    written: list[Path] = []
+    try:
+        # Every target checked first, so a refused one leaves no other export half done.
+        if args.export_reg is not None:
+            check_free(Path(args.export_reg), force=args.force)
+            check_free(before_path(Path(args.export_reg)), force=args.force)
+        if args.export_ps1 is not None:
+            check_free(Path(args.export_ps1), force=args.force)
+        if args.export_intune is not None:
+            check_free_folder(Path(args.export_intune), force=args.force)
+        if args.export_reg is not None:
+            written += export_reg(plan, args.export_reg, force=args.force)
+        if args.export_ps1 is not None:
+            written += export_ps1(plan, args.export_ps1, target_note=note, force=args.force)
+        if args.export_intune is not None:
+            written += export_intune(plan, args.export_intune, force=args.force)
+    except (InputError, OSError) as exc:
+        _fatal(f"cannot export: {exc}")
+    for path in written:
+        _progress(f"Wrote {path}")
 
 
 def _check_fixable_folder(folder: Path) -> None:

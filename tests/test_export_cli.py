@@ -114,6 +114,9 @@ def test_the_planners_reg_imported_into_wine_holds_what_the_plan_said(
     promised = _promised(_plan(root))
     assert promised
     for index, ((key, name), after) in enumerate(promised.items()):
-        model = wine_prefix.export(key, tmp_path / f"back{index}.reg") or RegistryModel()
+        out_file = tmp_path / f"back{index}.reg"
+        model = wine_prefix.export(key, out_file) or RegistryModel()
         value = model.get_value(key, name)
-        assert (None if value is None else value.data) == after, (key, name)
+        # Seen once under the whole suite's load: say what Wine held, to tell why.
+        held = out_file.read_bytes().decode("utf-16", "replace") if out_file.exists() else None
+        assert (None if value is None else value.data) == after, (key, name, held)

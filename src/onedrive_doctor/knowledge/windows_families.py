@@ -690,9 +690,8 @@ _A_SIGALGS = (
     "/ Server 2019 here) is a guess"
 )
 _A_LIFECYCLE = (
-    "support dates are not in docs/knowledge/windows-tls.md: they are Microsoft lifecycle dates "
-    "(learn.microsoft.com/lifecycle) as mirrored by a third-party dataset, not re-read at the "
-    "source"
+    "support dates: Microsoft lifecycle dates (learn.microsoft.com/lifecycle) as mirrored by a "
+    "third-party dataset, not re-read at the source"
 )
 _A_WININET_IE11 = (
     "wininet_secure_protocols: Internet Explorer's default SecureProtocols is 'IE version "
@@ -1786,8 +1785,8 @@ KB_UPDATES: Mapping[str, KbUpdate] = MappingProxyType(
             released="2014-04-08",
             section="§3.3",
             assumed=(
-                "the page does not list which suites it adds: DHE_RSA_*_GCM is inferred from "
-                "the knowledge file's checker rules",
+                "the page does not list which suites it adds: DHE_RSA_*_GCM is inferred (the "
+                "8.1 list is Windows 7's, whose update KB3042058 adds the AES-GCM suites)",
             ),
         ),
         "KB3140245": KbUpdate(

@@ -38,6 +38,7 @@ __all__ = [
     "ProtocolState",
     "Source",
     "WindowsFamily",
+    "Wire",
     "family_by_label",
     "family_for",
     "protocols_in_mask",

@@ -564,7 +564,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..report.simulate import render_simulation
     from ..windows.client_model import ClientProfile, default_profile
-    from ..windows.simulate import simulation, verdict_from_replay
+    from ..windows.simulate import (
+        DEFAULT_SERVER_NAME,
+        HelloSeed,
+        hello_record,
+        simulation,
+        verdict_from_replay,
+    )
 
     profile: ClientProfile | None
     if args.windows is not None:
@@ -591,15 +597,24 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                 "(needs registry/ with HKLM\\SOFTWARE\\Microsoft\\Windows NT\\"
                 "CurrentVersion)"
             )
+    # One random and session id for the run: the hello shown is byte for byte the one sent.
+    seed = HelloSeed.fresh()
     live: dict[str, dict[str, object]] = {}
+    sent: dict[str, dict[str, object]] = {}
+    server_name = DEFAULT_SERVER_NAME
     if args.endpoint and profile.offered_protocols:
         from ..analysis import replay_profile
 
-        for attempt in replay_profile(profile, _network_options(args))["attempts"]:
-            live[f"live:{attempt['target']}"] = verdict_from_replay(
-                attempt.get("result") or {}, attempt.get("error")
-            )
-    doc = simulation(profile, live)
+        opts = _network_options(args)
+        hosts = {e.address: e.host for e in opts.endpoints}
+        server_name = opts.endpoints[0].host if opts.endpoints else server_name
+        replay = replay_profile(profile, opts, spec_for=seed.spec_for(profile))
+        for attempt in replay["attempts"]:
+            host = hosts.get(attempt["target"], attempt["target"].rpartition(":")[0])
+            key = f"live:{attempt['target']}"
+            live[key] = verdict_from_replay(attempt.get("result") or {}, attempt.get("error"))
+            sent[key] = hello_record(profile, host, seed)
+    doc = simulation(profile, live, server_name, seed, sent)
     if args.format == "json":
         import json
 

@@ -19,8 +19,8 @@ Whether interception can be intended depends on the host:
   bypass TLS inspection: https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-network-connectivity-principles
 
 Sources of the issuer names: the vendors' own documentation of their inspection CAs (see each
-entry's ``link``) and public reports of the chains they present (docs/knowledge/
-field-causes-and-fleet.md §1).
+entry's ``link``) and public reports of the chains they present
+(the field research behind issue 13: titanium-web-proxy 956, Netskope, Broadcom KB 173524).
 """
 
 from __future__ import annotations

@@ -93,7 +93,8 @@ async def _resolve_system(host: str, port: int, timeout: float) -> Resolution:
         address = str(info[4][0])
         if address not in addresses:
             addresses.append(address)
-    # IPv4 first, as the probes always tried them; each family keeps the resolver's order.
+    # IPv4 first, as with --dns-server: a broken IPv6 path does not hold up the endpoint's own
+    # chain (NET004); the per-family probes judge IPv6 (NET008). Each family keeps its order.
     addresses.sort(key=lambda a: ":" in a)
     return Resolution(addresses, label, servers)
 

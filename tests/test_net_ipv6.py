@@ -437,3 +437,46 @@ def test_resolve_accepts_ipv6_literals_and_repeats(cli: Any) -> None:
     assert _pinned_addresses(entries) == {(HOST, 443): ("127.0.0.1", "::1")}
     bad = cli("diagnose", "--resolve", f"{HOST}:443:[::zz]", "--format", "json")
     assert bad.code == 2
+
+
+@needs_ipv6
+def test_a_dns_server_gives_both_families_and_the_ipv6_one_is_probed(
+    cli: Any, ca_file: str, server_context: ssl.SSLContext, tmp_path: Path
+) -> None:
+    from test_net_sinkhole import _dns
+
+    # Given a DNS server answering A 127.0.0.1 and AAAA ::1, and a server on 127.0.0.1 only
+    with _endpoint(server_context) as port, _dns({HOST: ["127.0.0.1", "::1"]}) as dns_port:
+        result = cli(
+            "diagnose",
+            "--format",
+            "json",
+            "--timeout",
+            "2",
+            "--budget",
+            "6",
+            "--probe-url",
+            "http://127.0.0.1:9/",
+            "--dns-server",
+            f"127.0.0.1:{dns_port}",
+            "--endpoint",
+            f"{HOST}:{port}",
+            "--ca-file",
+            ca_file,
+            "--save-bundle",
+            str(tmp_path),
+        )
+    # Then both records were asked for, and the IPv6 address was tried on its own
+    dns = next(
+        a
+        for a in json.loads((tmp_path / "probes.json").read_text())["attempts"]
+        if a["probe"] == "dns"
+    )
+    assert dns["result"]["addresses"] == ["127.0.0.1", "::1"]
+    assert dns["result"]["sources"] == ["dns", "dns"]
+    assert _family(tmp_path, "IPv6")["result"]["address"] == "::1"
+    finding = result.finding("NET008")
+    assert (finding["status"], finding["severity"]) == ("fail", "error")
+    assert f"([::1]:{port} refused the connection)" in finding["message"]
+    # And loopback answers from DNS are a sinkhole (these came from DNS, not --resolve)
+    assert result.finding("NET009")["status"] == "fail"

@@ -480,3 +480,13 @@ def test_a_dns_server_gives_both_families_and_the_ipv6_one_is_probed(
     assert f"([::1]:{port} refused the connection)" in finding["message"]
     # And loopback answers from DNS are a sinkhole (these came from DNS, not --resolve)
     assert result.finding("NET009")["status"] == "fail"
+
+
+def test_no_name_resolving_is_unknown_for_that_reason(cli: Any, tmp_path: Path) -> None:
+    failed = {**_dns(), "status": "failed", "error": "DNS NXDOMAIN from the system resolver"}
+    failed["result"] = {"rcode": "NXDOMAIN", "resolver": "the system resolver"}
+    finding = _analyze(cli, tmp_path, failed)
+    assert (finding["status"], finding["message"]) == (
+        "unknown",
+        "no required name resolved, so neither IPv4 nor IPv6 could be probed (see NET003)",
+    )

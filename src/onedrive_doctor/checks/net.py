@@ -752,7 +752,12 @@ def ipv6_path_broken(ev: Evidence) -> Outcome:
         return net
     endpoints = _family_attempts(net)
     if not endpoints:
-        if net.of("dns") or net.of("tcp"):
+        lookups = net.of("dns")
+        if lookups and not any(a.ok for a in lookups):
+            return Outcome.unknown(
+                "no required name resolved, so neither IPv4 nor IPv6 could be probed (see NET003)"
+            )
+        if lookups or net.of("tcp"):
             return Outcome.unknown(
                 "this bundle's probes.json has no per-family (IPv4 / IPv6) probe of the "
                 "endpoints: it was written by an older version; collect again to test IPv6"

@@ -162,7 +162,7 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
         type=_resolve_entry,
         metavar="HOST:PORT:ADDRESS",
         help="connect to ADDRESS for HOST:PORT, keeping HOST as SNI and Host "
-        "header (as in curl; repeatable)",
+        "header (as in curl; repeatable, also for one HOST:PORT: e.g. 127.0.0.1 and [::1])",
     )
     group.add_argument(
         "--timeout",
@@ -415,13 +415,27 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     return NetworkOptions(
         timeout=args.timeout,
         budget=args.budget or 8.0,
-        resolve={(host, port): address for host, port, address in args.resolve},
+        resolve={(host, port): address for host, port, address in reversed(args.resolve)},
+        # Repeating --resolve for one HOST:PORT gives it every address (IPv4 and IPv6: NET008).
+        resolve_addresses=_pinned_addresses(args.resolve),
         ca_files=tuple(args.ca_file),
         probe_url=args.probe_url or defaults.probe_url,
         endpoints=endpoints,
         dns_server=args.dns_server,
         proxy=args.proxy,
     )
+
+
+def _pinned_addresses(
+    entries: list[tuple[str, int, str]],
+) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Every ``--resolve`` address per ``(host, port)``, in the order given, once each."""
+    pinned: dict[tuple[str, int], tuple[str, ...]] = {}
+    for host, port, address in entries:
+        known = pinned.get((host, port), ())
+        if address not in known:
+            pinned[(host, port)] = (*known, address)
+    return pinned
 
 
 def _check_ca_file(path: str) -> None:

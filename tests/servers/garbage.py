@@ -4,9 +4,9 @@
 ServerHello (so a scanner goes on to enumerate, many connections at once); every later one gets,
 chosen by a seeded random generator, one of: a ServerHello then a close, 64 bytes of garbage,
 a TCP reset (RST) on the client's first bytes, a half-close (FIN after reading, the socket kept
-open), or a record header cut short. That is the "garbage server" of issue 11 point 11, where
-tasks failed while the scan's gather was being cancelled. Nothing waits: every connection ends
-at once, so fifty scans take seconds.
+open), or a record header cut short; a third of them after a delay of up to 0.4 s. That is the
+"garbage server" of issue 11 point 11, where tasks failed while the scan's gather was being
+cancelled. Nothing waits longer: fifty scans take seconds.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
@@ -43,16 +44,22 @@ class _MixedServer:
                 return
             with self._lock:
                 mode = "hello" if self.connections == 0 else self._random.choice(MIXED_MODES)
+                # A third of the answers come late (up to 0.4 s): budgets and timeouts then
+                # cancel connections in flight, where tasks used to fail while being cancelled.
+                delay = self._random.choice((0.0, 0.0, self._random.uniform(0.0, 0.4)))
                 self.connections += 1
-            threading.Thread(target=self._serve, args=(client, mode), daemon=True).start()
+            args = (client, mode, delay)
+            threading.Thread(target=self._serve, args=args, daemon=True).start()
 
-    def _serve(self, client: socket.socket, mode: str) -> None:
+    def _serve(self, client: socket.socket, mode: str, delay: float) -> None:
         _nodelay(client)
         keep = False
         try:
             client.settimeout(5)
             if not client.recv(65536):
                 return
+            if delay:
+                time.sleep(delay)
             if mode == "hello":
                 client.sendall(server_hello())
             elif mode == "garbage":
@@ -75,8 +82,10 @@ class _MixedServer:
                     client.close()
 
     def close(self) -> None:
+        # shutdown() wakes the accept() in the other thread; close() alone would not.
         with suppress(OSError):
-            self._sock.close()
+            self._sock.shutdown(socket.SHUT_RDWR)
+        self._sock.close()
         self._thread.join(timeout=2)
         with self._lock:
             held, self._held = self._held, []

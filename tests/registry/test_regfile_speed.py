@@ -188,3 +188,32 @@ def test_a_31_mib_realistic_export_is_read_in_under_5x_its_size(tmp_path: Path) 
     keys, grown = (int(word) for word in run.stdout.split())
     assert keys > 30_000
     assert grown < 5 * len(data)
+
+
+def test_a_refused_export_is_unreadable_evidence_in_the_report(tmp_path: Path) -> None:
+    # The limit refuses the file, not the bundle: the report names the file and the reason,
+    # and the checks that needed it say unknown (never pass).
+    from onedrive_doctor.analysis import analyze_bundle
+    from regfiles import WINDOWS_MANIFEST, write_bundle
+
+    deep = "HKEY_LOCAL_MACHINE" + "\\a" * 30_000
+    write_bundle(
+        tmp_path,
+        {"manifest.json": WINDOWS_MANIFEST, "registry/schannel.reg": _utf16(f"[{deep}]\r\n")},
+    )
+    report = analyze_bundle(tmp_path)
+    assert "more than 512 levels deep" in report.problems["registry/schannel.reg"]
+    sch001 = next(f for f in report.findings if f.id == "SCH001")
+    assert sch001.status.value == "unknown"
+
+
+def test_exports_accepted_one_by_one_are_accepted_merged() -> None:
+    # The bundle's exports are checked one by one, then merged: the merge must not refuse what
+    # each passed alone (each file has its own budget), or analyze would fail on the merge.
+    files = [
+        (f"f{i}.reg", (HEADER + "".join(f"[HKCU\\f{i}k{j}]\n" for j in range(200))).encode())
+        for i in range(10)
+    ]
+    for name, data in files:
+        Registry.from_files([(name, data)])
+    assert len(Registry.from_files(files)) == 2000

@@ -485,17 +485,17 @@ class Registry:
     def from_files(cls, files: Iterable[tuple[str, bytes]]) -> Registry:
         """Parse and merge ``(source_name, bytes)`` files; raises ``RegParseError`` on a bad one.
 
-        A file is also bad when it would take the model above ``memory_limit`` of the bytes read
-        so far (``_model.MEMORY_FACTOR``: issue 11, under 5x the files' size in memory).
+        A file is also bad when what it adds to the model would cost more than
+        ``memory_limit(len(data))`` (``_model.MEMORY_FACTOR``: issue 11, under 5x the file's size
+        in memory); one that passes alone passes in any merge.
         """
         from ._model import memory_limit
 
         reg = cls()
-        total = 0
         for source, data in files:
-            total += len(data)
             # Applied as parsed, so the file's operations never exist all at once.
-            reg._model.apply(iter_reg(data, source), max_cost=memory_limit(total))
+            budget = reg._model.cost + memory_limit(len(data))
+            reg._model.apply(iter_reg(data, source), max_cost=budget)
             reg._sources.append(source)
         return reg
 

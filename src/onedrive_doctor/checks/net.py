@@ -8,6 +8,7 @@ from typing import Any
 
 from ..evidence import Evidence, NetworkEvidence
 from ..fixes import Change, ManualStep, RunCommand, Safety, Shell, manual
+from ..fixes.render import NOT_SAFE_TO_PASTE, host_argument
 from ..knowledge.endpoints import parse_host_port
 from ..model import Fix, Outcome
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
@@ -364,7 +365,7 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
         + "."
     )
     steps = [
-        f"Test from this PC: `Test-NetConnection {_host(bad[0])} -Port {_port(bad[0])}`.",
+        _test_step(bad[0]),
         "Ask the network team to allow the Microsoft 365 'Allow' and 'Optimize' endpoints "
         "and the OneDrive URLs in the firewall and the proxy.",
     ]
@@ -388,6 +389,18 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
         unreachable=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in failed],
         silent=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in silent],
     )
+
+
+def _test_step(attempt: ProbeAttempt) -> str:
+    """``Test-NetConnection HOST -Port N``; HOST from probes.json only when it is a host name."""
+    host = host_argument(_host(attempt))
+    if host is None:
+        return (
+            "Test from this PC: `Test-NetConnection <host> -Port "
+            f"{_port(attempt)}` (type the endpoint's name: the one in probes.json is not a host "
+            f"name, so it was {NOT_SAFE_TO_PASTE})."
+        )
+    return f"Test from this PC: `Test-NetConnection {host} -Port {_port(attempt)}`."
 
 
 def _host(attempt: ProbeAttempt) -> str:

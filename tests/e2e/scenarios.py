@@ -39,6 +39,7 @@ class Scenario:
     prepare: Callable[[World, Path], tuple[Path | None, list[str]]]
     errors: frozenset[str]
     says: tuple[tuple[str, str], ...] = ()  # (check ID, text its message must contain)
+    peers: str | None = None  # every TCP probe's peer address starts with this
     pending: str | None = None  # the reason a check this scenario needs is not on main yet
     needs_mitm: bool = False
 
@@ -48,6 +49,11 @@ def _win11(world: World, tmp: Path, proxy: str | None = None) -> tuple[Path | No
 
 
 def healthy(world: World, tmp: Path) -> tuple[Path | None, list[str]]:
+    return _win11(world, tmp)
+
+
+def dual_stack(world: World, tmp: Path) -> tuple[Path | None, list[str]]:
+    world.set_dns(world.names("afd-2023", v6=True))  # AAAA too: the PC goes over IPv6
     return _win11(world, tmp)
 
 
@@ -119,7 +125,20 @@ def all_silent(world: World, tmp: Path) -> tuple[Path | None, list[str]]:
 
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario("healthy", "Windows 11, AFD TLSv1.2_2023, direct", healthy, frozenset()),
+    Scenario(
+        "healthy",
+        "Windows 11, AFD TLSv1.2_2023, direct",
+        healthy,
+        frozenset(),
+        peers="203.0.113.10:",
+    ),
+    Scenario(
+        "healthy-ipv6",
+        "the same over IPv6 (A and AAAA; IPv6 preferred)",
+        dual_stack,
+        frozenset(),
+        peers="2001:db8:113::",
+    ),
     Scenario(
         "no-route",
         "no default route (the LAN's DNS answers)",

@@ -7,6 +7,7 @@ with severity error (so no other error-level check fails) and the exit code.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ def test_diagnose_finds_exactly_the_cause(
     if scenario.needs_mitm and mitmdump_path() is None:
         pytest.skip("mitmdump not found (.ci/run installs mitmproxy in its own venv)")
     pc, extra = scenario.prepare(healthy_world, tmp_path)
+    if scenario.peers:
+        extra = [*extra, "--save-bundle", str(tmp_path / "bundle")]
     # When diagnosing on that PC
     code, report, stderr, wall = healthy_world.diagnose(
         pc, "--timeout", f"{TIMEOUT_S:g}", "--budget", f"{BUDGET_S:g}", *extra
@@ -58,5 +61,9 @@ def test_diagnose_finds_exactly_the_cause(
     assert code == (1 if scenario.errors else 0), stderr[-2000:]
     for check_id, text in scenario.says:
         assert text in found[check_id]["message"]
+    if scenario.peers:
+        probes = json.loads((tmp_path / "bundle" / "probes.json").read_text())
+        peers = {a["result"]["peer"] for a in probes["attempts"] if a["probe"] == "tcp"}
+        assert peers and all(p.startswith(scenario.peers) for p in peers), peers
     # and the run keeps to its budget (a loose bound: the goal is the budget + 1 s, see bench/)
     assert wall < BUDGET_S + 4.0

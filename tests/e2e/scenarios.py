@@ -39,7 +39,7 @@ class Scenario:
     prepare: Callable[[World, Path], tuple[Path | None, list[str]]]
     errors: frozenset[str]
     says: tuple[tuple[str, str], ...] = ()  # (check ID, text its message must contain)
-    peers: str | None = None  # every TCP probe's peer address starts with this
+    peers: str | None = None  # an endpoint was reached at an address starting with this
     pending: str | None = None  # the reason a check this scenario needs is not on main yet
     needs_mitm: bool = False
 

@@ -63,7 +63,14 @@ def test_diagnose_finds_exactly_the_cause(
         assert text in found[check_id]["message"]
     if scenario.peers:
         probes = json.loads((tmp_path / "bundle" / "probes.json").read_text())
-        peers = {a["result"]["peer"] for a in probes["attempts"] if a["probe"] == "tcp"}
-        assert peers and all(p.startswith(scenario.peers) for p in peers), peers
-    # and the run keeps to its budget (a loose bound: the goal is the budget + 1 s, see bench/)
-    assert wall < BUDGET_S + 4.0
+        # The endpoint chain's TCP peers, and the per-family attempts of NET008 once it lands
+        # (issue 13: there the chain may connect over IPv4 while ip_family proves IPv6).
+        reached = {
+            str(a["result"].get("peer") or a["result"].get("address"))
+            for a in probes["attempts"]
+            if a["probe"] in ("tcp", "ip_family") and a["status"] == "ok"
+        }
+        assert any(p.startswith(scenario.peers) for p in reached), reached
+    # and the run ends near its budget: a bound against hangs, loose because CI machines are
+    # loaded (the goal, budget + 1 s on an idle machine, is measured by bench/bench_e2e.py)
+    assert wall < BUDGET_S + 8.0

@@ -18,7 +18,7 @@ ROWS = BUILD / "e2e-rows"
 TABLE = BUILD / "e2e-table.md"
 
 
-def record(order: list[str], row: dict[str, Any]) -> None:
+def record(order: list[str], row: dict[str, Any], caption: str = "") -> None:
     """Save ``row`` (keys: scenario, what, errors, code, wall_s) and rewrite the table."""
     ROWS.mkdir(parents=True, exist_ok=True)
     (ROWS / f"{row['scenario']}.json").write_text(json.dumps(row))
@@ -28,7 +28,8 @@ def record(order: list[str], row: dict[str, Any]) -> None:
         for path in ROWS.glob("*.json"):
             data = json.loads(path.read_text())
             rows[data["scenario"]] = data
-        lines = [
+        lines = [caption, ""] if caption else []
+        lines += [
             "| scenario | world | failing checks (severity error) | exit | wall |",
             "|---|---|---|---|---|",
         ]

@@ -19,6 +19,11 @@ from world import World, mitmdump_path
 pytestmark = pytest.mark.e2e
 
 ORDER = [s.name for s in SCENARIOS]
+CAPTION = (
+    f"`onedrive-doctor diagnose --timeout {TIMEOUT_S:g} --budget {BUDGET_S:g}` on links with a "
+    "60 ms round trip (tests/e2e, written by the suite to build/e2e-table.md); wall time of the "
+    "whole process, interpreter start-up included."
+)
 
 
 def _errors(report: dict[str, Any]) -> list[str]:
@@ -43,19 +48,15 @@ def test_diagnose_finds_exactly_the_cause(
     )
     found = {f["id"]: f for f in report["findings"]}
     pending = [c for c in scenario.errors if c not in found]
-    if pending:
-        pytest.xfail(f"{scenario.pending or 'a check is missing'}: {', '.join(pending)}")
     errors = _errors(report)
+    what = scenario.what + (f" ({', '.join(pending)} not on this branch yet)" if pending else "")
     table.record(
         ORDER,
-        {
-            "scenario": scenario.name,
-            "what": scenario.what,
-            "errors": errors,
-            "code": code,
-            "wall_s": wall,
-        },
+        {"scenario": scenario.name, "what": what, "errors": errors, "code": code, "wall_s": wall},
+        caption=CAPTION,
     )
+    if pending:
+        pytest.xfail(f"{scenario.pending or 'a check is missing'}: {', '.join(pending)}")
     # Then exactly the scenario's checks fail with severity error, and the exit code says so
     assert errors == sorted(scenario.errors), stderr[-2000:]
     assert code == (1 if scenario.errors else 0), stderr[-2000:]

@@ -2,11 +2,11 @@
 
 ::
 
-    netns PFX-pc                      this process                      netns PFX-net
-    onedrive-doctor diagnose  --  TUN PFXp  <- router.py ->  TUN PFXn  --  netside.py (DNS,
-    198.51.100.2                     30 ms each way, loss, drops        NCSI, portal, front
-    resolv.conf -> 203.0.113.53                                             doors), proxy.py x2,
-                                                                          mitmdump
+    netns PFX-pc                     this process                  netns PFX-net
+    diagnose (fake Windows PC)  --  TUN PFXp <- router.py -> TUN PFXn  --  netside.py: DNS,
+    198.51.100.2, 2001:db8:99::2    30 ms each way, loss, drops         NCSI, portal, front
+    resolv.conf -> 203.0.113.53                                         doors; proxy.py x2;
+                                                                        mitmdump (lazily)
 
 The PC's namespace has the PC side of the link and a default route (IPv4 and IPv6) through it;
 the net namespace has the other side and every server address on its loopback. Names come
@@ -233,6 +233,7 @@ class World:
     root: Path
     delay_ms: float = 30.0
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    logs: list[Any] = field(default_factory=list)
     ca_file: Path = field(init=False)
     closed: bool = False
 
@@ -436,11 +437,13 @@ class World:
         cwd: Path | None = None,
     ) -> subprocess.Popen[bytes]:
         # stdin is a pipe the child watches: if this process dies, the children end too.
+        log = (self.root / f"stderr-{len(self.processes)}.log").open("wb")
+        self.logs.append(log)
         process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE if ready else subprocess.DEVNULL,
-            stderr=open(self.root / f"stderr-{len(self.processes)}.log", "wb"),  # noqa: SIM115
+            stderr=log,
             env={**os.environ, "PYTHONWARNINGS": "ignore", **(env or {})},
             cwd=cwd,
         )
@@ -556,9 +559,10 @@ class World:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(5)
-            for stream in (process.stdout,):
-                if stream:
-                    stream.close()
+            if process.stdout:
+                process.stdout.close()
+        for log in self.logs:
+            log.close()
         for ns in (self.pc, self.net):
             # `ip netns exec` children that outlived their parent (a proxy's workers) still
             # hold the namespace: end every process inside it first.

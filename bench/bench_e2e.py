@@ -6,7 +6,7 @@ with the links' round trip at ``--rtt-ms`` (default 60) and once at 0 ms. The di
 divided by the round trip, is the number of round trips the run waits for one after the other
 (the critical path: the probes run concurrently, so this is far below the number of packets).
 
-    sudo PYTHONPATH=src .venv/bin/python bench/bench_e2e.py [--runs 3] [--rtt-ms 60]
+    sudo PYTHONPATH=src .venv/bin/python bench/bench_e2e.py [--runs 3] [--rtt-ms 60] [--loss 0]
 
 Goals (issue 14): healthy under 1.5 s, all-silent within --budget plus one second. The wall
 time includes the interpreter's start-up (``start-up`` row: ``--version``, no network).
@@ -60,6 +60,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="runs per scenario (median)")
     parser.add_argument("--rtt-ms", type=float, default=60.0)
+    parser.add_argument("--loss", type=float, default=0.0, help="share of packets dropped")
     parser.add_argument("--scenarios", default=",".join(NAMES))
     args = parser.parse_args()
     why = net.available()
@@ -71,7 +72,10 @@ def main() -> int:
     results: dict[tuple[str, float], list[float]] = {}
     errors: dict[str, list[str]] = {}
     net.clean_stale()
-    with net.world(delay_ms=args.rtt_ms / 2) as built, tempfile.TemporaryDirectory() as tmp:
+    with (
+        net.world(delay_ms=args.rtt_ms / 2, loss=args.loss) as built,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         startup = statistics.median(_startup(built) for _ in range(args.runs))
         for delay in (rtt, 0.0):
             built.delay_ms = delay * 1000 / 2

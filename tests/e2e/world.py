@@ -264,7 +264,7 @@ class World:
             (folder / "resolv.conf").write_text("\n".join(lines) + "\n")
             (folder / "nsswitch.conf").write_text("hosts: files dns\n")
             (folder / "hosts").write_text("127.0.0.1 localhost\n::1 localhost\n")
-        router = self._start(
+        self._start(
             [
                 sys.executable,
                 str(HERE / "router.py"),
@@ -281,7 +281,6 @@ class World:
             ],
             "ready",
         )
-        del router
         run("ip", "link", "set", self.pc_if, "netns", self.pc)
         run("ip", "link", "set", self.net_if, "netns", self.net)
         self._link(self.pc, self.pc_if, (f"{PC_V4}/24", f"{PC_V6}/64"))

@@ -21,7 +21,7 @@ def test_every_check_documents_every_section(check_id: str) -> None:
         assert len(body) >= 10, f"{check_id}: section {title!r} is too thin"
     assert "http" in sections["References"], f"{check_id}: References needs a link"
     assert check.summary.endswith("."), check_id
-    assert check.id[:3] in {"NET", "TLS", "SCH", "WHT", "INE", "OS0", "IDN", "ODC"}
+    assert check.id[:3] in {"NET", "TLS", "SCH", "WHT", "INE", "OS0", "CRT", "EVT", "IDN", "ODC"}
     assert isinstance(check.severity, Severity)
 
 

@@ -15,6 +15,24 @@ from onedrive_doctor.collect.hosts import FAKE_HOST_ENV, run_process
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dsregcmd"
 ENTRA_PRT_OK = FIXTURES / "dsregcmd_entra_joined_prt_ok_win10.txt"
+APPX = Path(__file__).parent / "fixtures" / "appx"
+# `certutil -store root` on an English Windows (the first entry of a real store; the parser of
+# issue 13's CRT001 reads it, the collector only has to bring it along unchanged).
+ROOT_STORE = (
+    b'Root "Trusted Root Certification Authorities"\r\n'
+    b"================ Certificate 0 ================\r\n"
+    b"Serial Number: 033af1e6a711a9a0bb2864b11d09fae5\r\n"
+    b"Issuer: CN=DigiCert Global Root G2, OU=www.digicert.com, O=DigiCert Inc, C=US\r\n"
+    b" NotBefore: 8/1/2013 5:00 AM\r\n"
+    b" NotAfter: 1/15/2038 5:00 AM\r\n"
+    b"Subject: CN=DigiCert Global Root G2, OU=www.digicert.com, O=DigiCert Inc, C=US\r\n"
+    b"Signature matches Public Key\r\n"
+    b"Root Certificate: Subject matches Issuer\r\n"
+    b"Cert Hash(sha1): df3c24f9bfd666761b268073fe06d1cc8d4f82a4\r\n"
+    b"No key provider information\r\n"
+    b"Cannot find the certificate and private key for decryption.\r\n"
+    b"CertUtil: -store command completed successfully.\r\n"
+)
 
 
 def fake_pc(root: Path, version: str, host: dict[str, Any] | None = None, **files: Any) -> Path:
@@ -35,7 +53,13 @@ def test_diagnose_on_a_fake_windows_7_pc_fails_os001(
     cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     wb.freeze_today(monkeypatch)
-    pc = fake_pc(tmp_path / "pc", wb.WIN7, hotfixes_txt=wb.WIN7_HOTFIXES)
+    pc = fake_pc(
+        tmp_path / "pc",
+        wb.WIN7,
+        hotfixes_txt=wb.WIN7_HOTFIXES,
+        events_schannel_xml=b"",  # wevtutil found no Schannel event
+        root_store_txt=ROOT_STORE,
+    )
     result = diagnose(cli, monkeypatch, pc, tmp_path / "bundle")
     assert result.code == 1
     os001 = result.finding("OS001")
@@ -62,12 +86,21 @@ def test_diagnose_on_a_fake_windows_7_pc_fails_os001(
     }
     # Windows 7 has neither dsregcmd nor the TLS cmdlets: listed as COMMAND FILE (the same
     # lines the collector scripts write), and their checks say not_applicable.
+    # Issue 13: Windows 7 has no AAD log and no Get-AppxPackage either.
     assert bundle.files["unavailable.txt"].decode() == (
         "dsregcmd dsregcmd.txt\n"
         "Get-TlsCipherSuite cipher-suites.txt\n"
         "Get-TlsEccCurve ecc-curves.txt\n"
+        "wevtutil events-aad.xml\n"
+        "Get-AppxPackage appx-broker.txt\n"
     )
     assert "registry/ssl-policy.reg" not in bundle.files
+    assert bundle.files["events-schannel.xml"] == b""
+    assert bundle.files["root-store.txt"] == ROOT_STORE
+    assert records["events-schannel.xml"]["status"] == "ok"
+    assert records["events-aad.xml"]["status"] == "not_available"
+    assert records["registry/office-identity.reg"]["status"] == "absent"
+    assert wb.status(result.finding("IDN006"))[1] == "not_applicable"
 
 
 def test_diagnose_on_a_fake_healthy_windows_11_pc_finds_no_local_error(
@@ -99,6 +132,60 @@ def test_diagnose_on_a_fake_healthy_windows_11_pc_finds_no_local_error(
             "scope": "per-user",
         }
     ]
+
+
+def test_collect_on_a_fake_windows_11_pc_brings_issue_13s_files_and_only_allowed_values(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    wb.freeze_today(monkeypatch)
+    identity = r"HKEY_CURRENT_USER\Software\Microsoft\Office\16.0\Common\Identity"
+    authroot = r"HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot"
+    registry = wb.default_registry(wb.WIN11_24H2)
+    registry["office"] = [
+        f"[{identity}]\n{wb.dword('DisableAADWAM', 1)}\n{wb.dword('Version', 1)}",
+        f'[{identity}\\Identities\\0001_ADAL]\n"EmailAddress"="alice@contoso.com"',
+    ]
+    registry["authroot"] = [
+        f"[{authroot}]\n{wb.dword('DisableRootAutoUpdate', 1)}",
+        f'[{authroot}\\Certificates\\0123]\n"Blob"=hex:01,02',
+    ]
+    events = "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'></Event>"
+    pc = tmp_path / "pc"
+    wb.bundle(
+        pc,
+        registry,
+        hotfixes_txt=wb.WIN10_HOTFIXES,
+        events_schannel_xml=events,
+        events_aad_xml=events,
+        root_store_txt=ROOT_STORE,
+        appx_broker_txt=(APPX / "broker_not_registered.txt").read_bytes(),
+    )
+    (pc / "manifest.json").unlink()
+    result = diagnose(cli, monkeypatch, pc, tmp_path / "bundle")
+    bundle = open_bundle(tmp_path / "bundle")
+    records = {
+        r["file"]: r["status"] for r in json.loads(bundle.files["manifest.json"])["collection"]
+    }
+    for name in ("events-schannel.xml", "events-aad.xml", "root-store.txt", "appx-broker.txt"):
+        assert records[name] == "ok", name
+    assert bundle.files["events-aad.xml"] == events.encode()
+    assert bundle.files["appx-broker.txt"] == b""
+    assert records["registry/office-identity.reg"] == "ok"
+    assert records["registry/authroot-policy.reg"] == "ok"
+    exported = bundle.files["registry/office-identity.reg"].decode("utf-16")
+    assert "DisableAADWAM" in exported
+    assert '"Version"' not in exported and "alice" not in exported and "Identities" not in exported
+    exported = bundle.files["registry/authroot-policy.reg"].decode("utf-16")
+    assert '"DisableRootAutoUpdate"=dword:00000001' in exported
+    assert '"Blob"' not in exported and "AuthRoot\\Certificates" not in exported
+    # This fake PC prints no dsregcmd or TLS cmdlet output; issue 13's commands all answered.
+    assert bundle.files["unavailable.txt"].decode() == (
+        "dsregcmd dsregcmd.txt\n"
+        "Get-TlsCipherSuite cipher-suites.txt\n"
+        "Get-TlsEccCurve ecc-curves.txt\n"
+    )
+    assert wb.status(result.finding("IDN006")) == ("IDN006", "fail", "error")
+    assert wb.status(result.finding("IDN007")) == ("IDN007", "fail", "warning")
 
 
 def test_a_command_that_timed_out_is_not_collected_never_absent(
@@ -210,3 +297,84 @@ def test_collect_redact_also_redacts_the_attempt_records(
         record["error"] == r"Cannot open C:\Users\user1\AppData\Local\Temp\out.txt: access denied"
     )
     assert manifest["redacted"] is True
+
+
+def test_collect_redact_hides_the_pc_name_of_the_event_logs(
+    cli: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    event = (
+        "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+        "<Provider Name='Microsoft-Windows-AAD'/><EventID>1098</EventID>"
+        "<Computer>PC42.corp.contoso.com</Computer></System><EventData>"
+        "<Data Name='Error'>0xCAA2000C</Data><Data Name='User'>alice@contoso.com</Data>"
+        "</EventData></Event>"
+    )
+    pc = fake_pc(tmp_path / "pc", wb.WIN11_24H2, events_aad_xml=event, events_schannel_xml=event)
+    monkeypatch.setenv(FAKE_HOST_ENV, str(pc))
+    result = cli("collect", "--no-network", "--redact", "-o", str(tmp_path / "bundle"))
+    assert result.code == 0
+    for name in ("events-aad.xml", "events-schannel.xml"):
+        text = (tmp_path / "bundle" / name).read_text()
+        assert "PC42" not in text and "contoso" not in text and "alice" not in text, name
+        assert "<EventID>1098</EventID>" in text and "0xCAA2000C" in text
+
+
+class _LiveLikeHost:
+    """What LiveWindowsHost returns, replayed: run_process calls an empty output a failure."""
+
+    def __init__(self, pc: Path, empty: str, missing_log: bool) -> None:
+        from onedrive_doctor.collect.fake import FakeWindowsHost
+
+        self._fake = FakeWindowsHost(pc)
+        self._empty = empty
+        self._missing_log = missing_log
+        self.scripts: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._fake, name)
+
+    def run_powershell(self, script: str, timeout: float) -> Any:
+        from onedrive_doctor.collect.hosts import CommandResult
+        from onedrive_doctor.collect.plan import COMMANDS, UNAVAILABLE_EXIT
+
+        self.scripts.append(script)
+        for command in COMMANDS:
+            if script == command.guarded(""):
+                if command.channel is not None and self._missing_log:
+                    return CommandResult(CollectionStatus.FAILED, exit_code=UNAVAILABLE_EXIT)
+                if command.file == self._empty:
+                    return CommandResult(CollectionStatus.FAILED, exit_code=0, error="no output")
+        return self._fake.run_powershell(script, timeout)
+
+
+def test_live_collection_keeps_an_empty_broker_listing_and_lists_a_missing_aad_log(
+    tmp_path: Path,
+) -> None:
+    from onedrive_doctor.bundle import BundleWriter
+    from onedrive_doctor.collect.windows import collect_windows
+
+    pc = fake_pc(tmp_path / "pc", wb.WIN10_22H2, appx_broker_txt=b"x")
+    host = _LiveLikeHost(pc, empty="appx-broker.txt", missing_log=True)
+    writer = BundleWriter(tmp_path / "bundle")
+    collect_windows(writer, host)  # type: ignore[arg-type]
+    records = {a.file: a for a in writer.attempts}
+    assert records["appx-broker.txt"].status is CollectionStatus.OK
+    assert (writer.root / "appx-broker.txt").read_bytes() == b""
+    aad = records["events-aad.xml"]
+    assert (aad.status, aad.error) == (
+        CollectionStatus.NOT_AVAILABLE,
+        "wevtutil or its Microsoft-Windows-AAD/Operational log does not exist on this Windows",
+    )
+    guard = next(s for s in host.scripts if "Microsoft-Windows-AAD/Operational /c:200" in s)
+    assert guard == (
+        "if (-not (Get-Command wevtutil -ErrorAction SilentlyContinue)) { exit 3 }; "
+        "if (-not (Get-WinEvent -ListLog 'Microsoft-Windows-AAD/Operational' -ErrorAction "
+        "SilentlyContinue)) { exit 3 }; "
+        "wevtutil qe Microsoft-Windows-AAD/Operational /c:200 /rd:true /f:xml"
+    )
+    # A command that printed nothing and is not allowed to is still a failure.
+    host = _LiveLikeHost(pc, empty="root-store.txt", missing_log=False)
+    writer = BundleWriter(tmp_path / "bundle2")
+    collect_windows(writer, host)  # type: ignore[arg-type]
+    records = {a.file: a for a in writer.attempts}
+    assert records["root-store.txt"].status is CollectionStatus.FAILED

@@ -18,6 +18,8 @@ from onedrive_doctor.evidence import build_evidence
 from onedrive_doctor.registry.regfile import Registry
 
 CURRENT_VERSION = r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion"
+AUTHROOT = r"HKLM\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot"
+IDENTITY = r"HKCU\Software\Microsoft\Office\16.0\Common\Identity"
 _EXPORT = (
     "Windows Registry Editor Version 5.00\r\n\r\n"
     "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion]\r\n"
@@ -215,6 +217,18 @@ def wine_bundle(
         ).returncode
         == 0
     )
+    # Issue 13: the allow-listed values of the AuthRoot policy and Office Identity keys, next
+    # to what must never leave the PC (the user's account under Identity\Identities).
+    for key, name, data in (
+        (AUTHROOT, "DisableRootAutoUpdate", "1"),
+        (AUTHROOT + r"\Certificates\0123", "Blob", "7"),
+        (IDENTITY, "DisableAADWAM", "1"),
+        (IDENTITY, "Version", "1"),
+        (IDENTITY + r"\Identities\0001_ADAL", "EmailAddress", "alice.secret@contoso.com"),
+    ):
+        kind = "REG_SZ" if name == "EmailAddress" else "REG_DWORD"
+        added = wine("reg", "add", key, "/v", name, "/t", kind, "/d", data, "/f")
+        assert added.returncode == 0, added.stderr
     script = root / "collect.cmd"
     script.write_bytes(render_cmd().encode())
     out = root / "bundle"
@@ -229,15 +243,26 @@ def test_cmd_under_wine_writes_regs_utf16_exports(
 ) -> None:
     out, _ = wine_bundle
     regs = sorted(p.name for p in (out / "registry").iterdir())
-    assert regs == ["currentversion.reg", "inet-hkcu.reg", "inet-hklm.reg", "schannel.reg"]
+    assert regs == [
+        "authroot-policy.reg",
+        "currentversion.reg",
+        "inet-hkcu.reg",
+        "inet-hklm.reg",
+        "office-identity.reg",
+        "schannel.reg",
+    ]
     for name in regs:
         data = (out / "registry" / name).read_bytes()
-        assert data[:2] == b"\xff\xfe" or name == "currentversion.reg", name
+        # The value-by-value exports are written by `cmd /u`: UTF-16LE without a BOM.
+        values_only = ("currentversion.reg", "authroot-policy.reg", "office-identity.reg")
+        assert data[:2] == b"\xff\xfe" or name in values_only, name
         assert data.decode("utf-16").startswith("Windows Registry Editor Version 5.00\r\n")
     ev = build_evidence(open_bundle(out))
     assert dict(ev.problems) == {}
     assert ev.registry is not None
     assert ev.registry.string(CURRENT_VERSION, "CurrentBuild") == "7601"
+    assert ev.registry.dword(AUTHROOT, "DisableRootAutoUpdate") == 1
+    assert ev.registry.dword(IDENTITY, "DisableAADWAM") == 1
 
 
 @pytestmark_wine
@@ -251,7 +276,13 @@ def test_cmd_under_wine_lists_missing_commands_and_writes_no_error_text(
         "powershell cipher-suites.txt",
         "powershell ecc-curves.txt",
         "nltest nltest.txt",
+        "powershell appx-broker.txt",
     ]
+    # Wine's wevtutil is a stub that answers no event (exit 0): an empty list is evidence,
+    # written as an empty file; its certutil prints nothing, which is a failure, not a file.
+    assert (out / "events-schannel.xml").read_bytes() == b""
+    assert (out / "events-aad.xml").read_bytes() == b""
+    assert not (out / "root-store.txt").exists()
     for path in out.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
@@ -261,10 +292,10 @@ def test_cmd_under_wine_lists_missing_commands_and_writes_no_error_text(
     assert not list(out.rglob("*.part"))
     # Wine's wmic has no qfe alias: hotfixes.txt failed, and the summary and exit code say so.
     assert (
-        "Summary: 4 collected, 4 unavailable, 1 failed (12 registry keys absent, which is normal)"
+        "Summary: 8 collected, 5 unavailable, 2 failed (12 registry keys absent, which is normal)"
         in done.stdout
     )
-    assert "Failed: hotfixes.txt" in done.stdout
+    assert "Failed: hotfixes.txt root-store.txt" in done.stdout
     assert done.returncode == 1
     ev = build_evidence(open_bundle(out))
     assert set(ev.unavailable) == {
@@ -272,6 +303,7 @@ def test_cmd_under_wine_lists_missing_commands_and_writes_no_error_text(
         "cipher-suites.txt",
         "ecc-curves.txt",
         "nltest.txt",
+        "appx-broker.txt",
     }
 
 
@@ -284,7 +316,15 @@ def test_cmd_under_wine_leaks_no_value_outside_the_allow_list(
     for path in out.rglob("*"):
         if path.is_file():
             data = path.read_bytes()
-            for secret in ("Hunter2secret", "JaneOwnerX", "DefaultPassword", "RegisteredOwner"):
+            for secret in (
+                "Hunter2secret",
+                "JaneOwnerX",
+                "DefaultPassword",
+                "RegisteredOwner",
+                "alice.secret",
+                "EmailAddress",
+                "Blob",
+            ):
                 for encoded in (secret.encode(), secret.encode("utf-16-le")):
                     assert encoded not in data, (path, secret)
     registry = build_evidence(open_bundle(out)).registry
@@ -297,6 +337,9 @@ def test_cmd_under_wine_leaks_no_value_outside_the_allow_list(
         "CurrentBuildNumber",
     }
     assert registry.subkeys(CURRENT_VERSION) == []
+    assert set(registry.values(IDENTITY)) == {"DisableAADWAM"}
+    assert set(registry.values(AUTHROOT)) == {"DisableRootAutoUpdate"}
+    assert registry.subkeys(IDENTITY) == [] and registry.subkeys(AUTHROOT) == []
 
 
 def test_guarded_command_exits_3_when_its_program_is_missing() -> None:

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from onedrive_doctor.collect.plan import COMMANDS, REGISTRY_KEYS
+from onedrive_doctor.collect.plan import COMMANDS, REGISTRY_KEYS, allowed_values
 from repo_paths import SPEC
 
 BUNDLE_SPEC = SPEC / "bundle.md"  # the in-repo copy of the contract (tests/test_docs.py)
@@ -32,7 +32,22 @@ def test_every_bundle_text_file_is_collected() -> None:
         "cipher-suites.txt",
         "ecc-curves.txt",
         "nltest.txt",
+        # Issue 13: the planned files of docs/spec/bundle.md.
+        "events-schannel.xml",
+        "events-aad.xml",
+        "root-store.txt",
+        "appx-broker.txt",
     }
+
+
+def test_every_planned_key_of_issue_13_is_exported_with_its_allow_list() -> None:
+    keys = dict(REGISTRY_KEYS)
+    authroot = r"HKLM\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot"
+    identity = r"HKCU\Software\Microsoft\Office\16.0\Common\Identity"
+    assert keys["authroot-policy"] == authroot
+    assert keys["office-identity"] == identity
+    assert allowed_values(authroot) == ("DisableRootAutoUpdate",)
+    assert allowed_values(identity) == ("EnableADAL", "DisableAADWAM", "DisableADALatopWAMOverride")
 
 
 def test_cmd_script_uses_crlf_and_reg_export(cli: Any, tmp_path: Path) -> None:
@@ -45,8 +60,10 @@ def test_cmd_script_uses_crlf_and_reg_export(cli: Any, tmp_path: Path) -> None:
     assert text.startswith("@echo off")
     # Changed by issue 11.1: CurrentVersion is read value by value, not exported whole.
     for name, key in REGISTRY_KEYS:
-        if name == "currentversion":
-            assert f'reg query "{key}" /v UBR' in text
+        values = allowed_values(key)
+        if values is not None:  # value by value, never the whole key (11.1, 13)
+            assert f'reg query "{key}" /v {values[-1]}' in text
+            assert f'call :reg "{name}"' not in text
         else:
             assert f'call :reg "{name}" "{key}"' in text
     assert 'reg export "%~2" "%OUT%\\registry\\%~1.reg.part" /y' in text
@@ -60,13 +77,42 @@ def test_ps1_script_collects_the_same_files_and_zips(cli: Any) -> None:
     result = cli("collector-script", "--ps1")
     assert result.code == 0
     text = result.out
-    assert text.count("\n    @('") == len(REGISTRY_KEYS) - 1  # CurrentVersion: values only (11.1)
+    # CurrentVersion (11.1), AuthRoot and Office Identity (13): values only.
+    whole = [key for _, key in REGISTRY_KEYS if allowed_values(key) is None]
+    assert text.count("\n    @('") == len(whole) == len(REGISTRY_KEYS) - 3
     for command in COMMANDS:
         assert f"'{command.file}'" in text
     assert "Get-TlsCipherSuite | Format-Table Name" in text
     assert "Compress-Archive" in text
     assert "if ($domain) { if (-not (Get-Command nltest" in text
     assert "Save-Output 'nltest.txt' (nltest /dsgetdc:$domain)" in text
+    # Issue 13: an empty answer is evidence only when the command itself worked.
+    assert (
+        "try { $global:LASTEXITCODE = 0; Save-Output 'appx-broker.txt' (Get-AppxPackage -Name "
+        "Microsoft.AAD.BrokerPlugin -ErrorAction Stop | Out-String -Width 300) $true }"
+    ) in text
+    assert (
+        "if (-not (Get-Command wevtutil -ErrorAction SilentlyContinue) -or -not (Get-WinEvent "
+        "-ListLog 'Microsoft-Windows-AAD/Operational' -ErrorAction SilentlyContinue)) "
+        "{ Add-Unavailable 'wevtutil' 'events-aad.xml' }"
+    ) in text
+    assert "Save-Output 'root-store.txt' (certutil -store root) }" in text
+
+
+def test_cmd_script_checks_the_aad_log_exists_and_keeps_empty_event_lists(cli: Any) -> None:
+    text = cli("collector-script", "--cmd").out
+    assert (
+        'if defined HAVE call :have_log "Microsoft-Windows-AAD/Operational" "wevtutil" '
+        '"events-aad.xml"'
+    ) in text
+    assert 'wevtutil gl "%~1" >nul 2>&1' in text
+    assert (
+        "if defined HAVE wevtutil qe System /q:\"*[System[Provider[@Name='Schannel']]]\" /c:200 "
+        '/rd:true /f:xml > "%OUT%\\events-schannel.xml.part" 2>nul'
+    ) in text
+    assert 'if defined HAVE call :keep "events-schannel.xml" empty' in text
+    assert 'if defined PSVER call :keep "appx-broker.txt" empty "Get-AppxPackage"' in text
+    assert 'if defined HAVE call :keep "root-store.txt" ok' in text
 
 
 def test_default_is_powershell(cli: Any) -> None:

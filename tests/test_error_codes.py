@@ -133,7 +133,7 @@ def test_explanation_of_a_confirmed_code() -> None:
     assert "Microsoft's fix:" in lines
     assert "  1. Verify that the device is connected to the internet." in lines
     assert any(line.startswith("  6. All computers: finally, reset OneDrive") for line in lines)
-    assert "Checks that matter: NET, TLS, SCH, WHT, INE, OS, IDN, ODC" in lines
+    assert "Checks that matter: NET, TLS, SCH, WHT, INE, OS, CRT, EVT, IDN, ODC" in lines
     assert lines[-1] == (
         "Source: https://learn.microsoft.com/troubleshoot/sharepoint/sync/"
         "error-0x8004de40-in-onedrive"

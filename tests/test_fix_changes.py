@@ -30,7 +30,6 @@ SCHEMA = json.loads(
 _COMMAND = re.compile(r"\breg(?:\.exe)? (?:add|delete)\b|\b(?:En|Dis)able-TlsCipherSuite\b", re.I)
 
 
-
 def _failing(tmp_path: Path, name: str) -> list[Any]:
     registry, files = SCENARIOS[name]
     report = analyze_bundle(bundle(tmp_path, registry, **files))

@@ -194,7 +194,8 @@ def test_the_join_step_does_not_apply_on_windows_7_and_8(tmp_path: Path) -> None
         report = analyze_bundle(bundle(tmp_path / name, default_registry(version)))
         idn = [f for f in report.findings if f.id.startswith("IDN")]
         assert [(f.id, f.status.value) for f in idn] == [
-            (f"IDN00{n}", "not_applicable") for n in range(1, 6)
+            (f"IDN00{n}", "not_applicable")
+            for n in range(1, 8)  # IDN006-007: issue 13
         ]
         assert idn[0].message == (
             f"{label} has no device join to Microsoft Entra ID (dsregcmd /status is a "

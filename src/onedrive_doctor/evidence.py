@@ -26,21 +26,37 @@ from .collect.plan import REGISTRY_KEYS
 from .errors import InputError
 from .parsed import Parsed, parse_once
 from .parsers.reg_intake import intake_reg
-from .parsers.text import decode_text
+from .parsers.text import decode_text, decode_text_as
 from .probes.attempt import ProbeAttempt
 from .registry.regfile import Registry
 
 if TYPE_CHECKING:
+    from .parsers.appx import AppxListing
     from .parsers.dsregcmd import DsregcmdStatus
+    from .parsers.events import EventLog
     from .parsers.nltest import NltestResult
     from .parsers.onedrive_client import ClientInfo
+    from .parsers.root_store import RootStore
     from .windows.client_model import ClientProfile
     from .windows.os_version import OsVersion
 
-__all__ = ["TEXT_FILES", "DeviceIdentity", "Evidence", "NetworkEvidence", "build_evidence"]
+__all__ = [
+    "LOG_FILES",
+    "TEXT_FILES",
+    "DeviceIdentity",
+    "Evidence",
+    "NetworkEvidence",
+    "build_evidence",
+]
 
 # The plain-text command outputs of docs/spec/bundle.md, parsed by the checks that need them.
 TEXT_FILES = ("dsregcmd.txt", "hotfixes.txt", "cipher-suites.txt", "ecc-curves.txt", "nltest.txt")
+# Issue 13 (IDN006): the sign-in broker's package listing, read like the files above.
+_BROKER_FILE = "appx-broker.txt"
+_READ_TEXT_FILES = (*TEXT_FILES, _BROKER_FILE)
+#: The event log exports and the root store listing (issue 13): parsed into their own fields
+#: (``schannel_events``, ``aad_events``, ``root_store``), not kept whole in ``texts``.
+LOG_FILES = ("events-schannel.xml", "events-aad.xml", "root-store.txt")
 
 
 def _empty() -> Mapping[str, Any]:
@@ -141,11 +157,19 @@ class Evidence:
     ecc_curves: Parsed[tuple[str, ...]] = field(default_factory=Parsed)
     os_version: Parsed[OsVersion] = field(default_factory=Parsed)
     profile: Parsed[ClientProfile] = field(default_factory=Parsed)
+    #: ``events-schannel.xml``: the System log's Schannel events (EVT001).
+    schannel_events: Parsed[EventLog] = field(default_factory=Parsed)
+    #: ``events-aad.xml``: the Microsoft-Windows-AAD/Operational events (EVT002).
+    aad_events: Parsed[EventLog] = field(default_factory=Parsed)
+    #: ``root-store.txt``: the trusted roots (CRT001).
+    root_store: Parsed[RootStore] = field(default_factory=Parsed)
     as_of: dt.datetime = field(default_factory=_now)
     as_of_source: str = "now"
     identity: DeviceIdentity = field(default_factory=DeviceIdentity)
     notes: Mapping[str, str] = field(default_factory=_empty)
     absent_keys: frozenset[str] = frozenset()
+    #: Issue 13: ``Get-AppxPackage Microsoft.AAD.BrokerPlugin`` (appx-broker.txt, IDN006).
+    appx_broker: Parsed[AppxListing] = field(default_factory=Parsed)
 
     @property
     def host_os(self) -> str | None:
@@ -224,7 +248,7 @@ def build_evidence(bundle: Bundle) -> Evidence:
     onedrive = _load_json(bundle, "onedrive.json", problems)
     replays = _load_replays(bundle, problems)
     texts: dict[str, str] = {}
-    for name in TEXT_FILES:
+    for name in _READ_TEXT_FILES:
         data = bundle.get(name)
         if data is None:
             continue
@@ -232,8 +256,10 @@ def build_evidence(bundle: Bundle) -> Evidence:
             texts[name] = decode_text(data, name)
         except InputError as exc:
             problems[name] = str(exc)
+    logs = _parse_logs(bundle, problems)
     unavailable = _load_unavailable(bundle, texts, problems)
     parsed = _parse_texts(texts, problems)
+    broker = _parse_broker(texts, problems)
     version, profile = _profile(registry, parsed)
     manifest_view = MappingProxyType(manifest) if isinstance(manifest, dict) else None
     as_of, as_of_source = _as_of(manifest_view, bundle)
@@ -255,12 +281,28 @@ def build_evidence(bundle: Bundle) -> Evidence:
         ecc_curves=parsed["ecc_curves"],
         os_version=version,
         profile=profile,
+        schannel_events=logs["events-schannel.xml"],
+        aad_events=logs["events-aad.xml"],
+        root_store=logs["root-store.txt"],
         as_of=as_of,
         as_of_source=as_of_source,
         identity=_identity(manifest_view, registry, dsregcmd.value),
         notes=MappingProxyType(notes),
         absent_keys=frozenset(absent),
+        appx_broker=broker,
     )
+
+
+def _parse_broker(texts: Mapping[str, str], problems: dict[str, str]) -> Parsed[AppxListing]:
+    """appx-broker.txt through its parser, once (issue 13, IDN006)."""
+    from .parsers.appx import parse_appx
+
+    if _BROKER_FILE in problems:
+        return Parsed.failed(problems[_BROKER_FILE])
+    result = parse_once(texts.get(_BROKER_FILE), parse_appx)
+    if result.problem is not None:
+        problems[_BROKER_FILE] = result.problem
+    return result
 
 
 def _load_unavailable(
@@ -282,9 +324,41 @@ def _load_unavailable(
     found: dict[str, str] = {}
     for line in text.splitlines():
         words = line.split()
-        if len(words) >= 2 and words[-1] in TEXT_FILES and words[-1] not in texts:
-            found[words[-1]] = " ".join(words[:-1])
+        if len(words) < 2:
+            continue
+        name = words[-1]
+        if (name in _READ_TEXT_FILES and name not in texts) or (
+            name in LOG_FILES and name not in bundle.files
+        ):
+            found[name] = " ".join(words[:-1])
     return found
+
+
+def _parse_logs(bundle: Bundle, problems: dict[str, str]) -> dict[str, Parsed[Any]]:
+    """The event log exports and the root store listing, each decoded and parsed once."""
+    from .parsers.events import parse_events
+    from .parsers.root_store import parse_root_store
+
+    parsers: dict[str, Any] = {
+        "events-schannel.xml": parse_events,
+        "events-aad.xml": parse_events,
+        "root-store.txt": parse_root_store,
+    }
+    parsed: dict[str, Parsed[Any]] = {}
+    for name, parser in parsers.items():
+        data = bundle.get(name)
+        if data is None:
+            # A file the collector tried and could not get keeps its manifest reason.
+            parsed[name] = Parsed.failed(problems[name]) if name in problems else Parsed()
+            continue
+        try:
+            # The code page as found (cp850 from cmd.exe, ...): certutil's localized labels.
+            text, _ = decode_text_as(data, name)
+            parsed[name] = Parsed.of(parser(text, name))
+        except InputError as exc:
+            problems[name] = str(exc)
+            parsed[name] = Parsed.failed(str(exc))
+    return parsed
 
 
 def _parse_texts(texts: Mapping[str, str], problems: dict[str, str]) -> dict[str, Parsed[Any]]:

@@ -89,8 +89,13 @@ _HOTFIX_COLUMNS = frozenset({"source", "csname", "installedby"})
 _HOTFIX_LIST = re.compile(r"(?im)^(Source\s*:\s*)(\S.*?)(\s*)$")
 # Well-known principals name no person and no PC.
 _WELL_KNOWN = re.compile(r"(?i)^(?:NT AUTHORITY|BUILTIN|NT SERVICE)\\")
+# wevtutil's event XML (events-*.xml): the account's SID (a domain or Entra SID names one
+# person; well-known SIDs such as S-1-5-18 name nobody).
+_ACCOUNT_SID = re.compile(r"\bS-1-(?:5-21|12-1)(?:-[0-9]{1,10}){3,5}\b")
 _URL_HOST = re.compile(r"(?i)\b(?:https?|ldap)://([a-z0-9.-]+)")
 _HOST = re.compile(r"(?i)^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*$")
+# Issue 13: wevtutil's XML (events-*.xml) names the PC in every event's <Computer>.
+_EVENT_COMPUTER = re.compile(r"<Computer>([^<>]{1,255})</Computer>")
 _KINDS = {
     "user": "user{}",
     "host": "host{}.example.invalid",
@@ -99,6 +104,7 @@ _KINDS = {
     "guid": "00000000-0000-4000-8000-{:012d}",
     "email": "user{}@example.invalid",
     "cid": "{:016x}",
+    "sid": "S-1-5-21-0-0-0-{}",
 }
 
 
@@ -134,6 +140,8 @@ class Redactor:
         for match in _REG_FIELD.finditer(text):
             for part in re.split(r"[;=\s]+", match.group(2)):
                 self._learn_host(part.rsplit(":", 1)[0] if part.count(":") == 1 else part)
+        for match in _EVENT_COMPUTER.finditer(text):
+            self._learn_host(match.group(1))
         # Tenant (organisation) names are then replaced wherever they stand, like host names.
         tenants = [m.group(2) for m in _TENANT_KEY.finditer(text)]
         tenants += [m.group(2) for m in _ORG_FOLDER.finditer(text)]
@@ -169,6 +177,9 @@ class Redactor:
             lambda m: m.group(1) + self.placeholder("user", m.group(2)) + "_example_invalid", text
         )
         text = _FIELD.sub(self._field, text)
+        # A flat (NetBIOS) PC name is not learnt as a host name: it is replaced where it stands.
+        text = _EVENT_COMPUTER.sub(lambda m: f"<Computer>{self._name(m.group(1))}</Computer>", text)
+        text = _ACCOUNT_SID.sub(lambda m: self.placeholder("sid", m.group(0)), text)
         text = _REG_FIELD.sub(self._reg_field, text)
         text = _TENANT_KEY.sub(lambda m: m.group(1) + self.placeholder("tenant", m.group(2)), text)
         if self._hosts:

@@ -1,13 +1,13 @@
 """The check catalogue: every check of docs/spec/checks.md, in one explicit list.
 
 IDs, names and default severities are the contract of docs/spec/checks.md; the order is the
-article's order of causes: NET, TLS, SCH, OS, INE, IDN, WHT, ODC.
+article's order of causes: NET, TLS, SCH, OS, CRT, EVT, INE, IDN, WHT, ODC.
 """
 
 from __future__ import annotations
 
 from ..model import ArticleStep, Severity
-from . import idn, ine, net, odc, os_, sch, sch_policy, tls, wht
+from . import crt, evt, idn, ine, net, odc, os_, sch, sch_policy, tls, wam, wht
 from ._base import Check
 
 __all__ = ["CATALOGUE"]
@@ -34,6 +34,14 @@ CATALOGUE: tuple[Check, ...] = (
     Check(
         "NET007", "proxy-mismatch", Severity.WARNING, ArticleStep.CONNECTIVITY, net.proxy_mismatch
     ),
+    Check(
+        "NET008",
+        "ipv6-path-broken",
+        Severity.ERROR,
+        ArticleStep.CONNECTIVITY,
+        net.ipv6_path_broken,
+    ),
+    Check("NET009", "dns-sinkhole", Severity.ERROR, ArticleStep.CONNECTIVITY, net.dns_sinkhole),
     Check(
         "TLS001",
         "client-offer-rejected",
@@ -101,6 +109,20 @@ CATALOGUE: tuple[Check, ...] = (
     ),
     Check("OS002", "os-unsupported", Severity.WARNING, ArticleStep.TLS, os_.os_unsupported),
     Check(
+        "CRT001",
+        "root-store-incomplete",
+        Severity.ERROR,
+        ArticleStep.TLS,
+        crt.root_store_incomplete,
+    ),
+    Check(
+        "EVT001",
+        "schannel-errors-logged",
+        Severity.WARNING,
+        ArticleStep.TLS,
+        evt.schannel_errors_logged,
+    ),
+    Check(
         "INE001",
         "internet-options-tls12-off",
         Severity.ERROR,
@@ -131,6 +153,28 @@ CATALOGUE: tuple[Check, ...] = (
         Severity.ERROR,
         ArticleStep.DEVICE_JOIN,
         idn.device_registration_unreachable,
+    ),
+    # Issue 13: the Web Account Manager broker and the Office switches that bypass it.
+    Check(
+        "IDN006",
+        "wam-broker-unhealthy",
+        Severity.ERROR,
+        ArticleStep.DEVICE_JOIN,
+        wam.wam_broker_unhealthy,
+    ),
+    Check(
+        "IDN007",
+        "wam-disabled-by-policy",
+        Severity.WARNING,
+        ArticleStep.DEVICE_JOIN,
+        wam.wam_disabled_by_policy,
+    ),
+    Check(
+        "EVT002",
+        "aad-errors-logged",
+        Severity.WARNING,
+        ArticleStep.DEVICE_JOIN,
+        evt.aad_errors_logged,
     ),
     Check(
         "WHT001",

@@ -51,6 +51,7 @@ from ._windows import (
     tls12_capable,
     tls_settings_collected,
 )
+from .evt import logged_alerts
 
 __all__ = [
     "afd_suites_not_preferred",
@@ -341,6 +342,12 @@ def no_afd_cipher_suite(ev: Evidence) -> Outcome:
     if older:
         message += f" {older[0].upper()}{older[1:]}."
     message += off_note
+    # Corroboration (issue 13): the front door's handshake_failure / insufficient_security,
+    # logged by Schannel, makes the inferred finding an observed one.
+    logged = logged_alerts(ev, (40, 71))
+    if logged:
+        message += f" {logged}"
+        evidence["logged"] = logged
     return Outcome.failed(message, fix=_suite_fix(profile, peer, registry_of(ev)), **evidence)
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "COMMANDS",
     "DOMAIN_QUERY",
     "REGISTRY_KEYS",
+    "REQUIRED_KEYS",
     "UNAVAILABLE_EXIT",
     "VALUE_ALLOWLIST",
     "Command",
@@ -54,7 +55,14 @@ REGISTRY_KEYS: tuple[tuple[str, str], ...] = (
     ("netfx4-wow64", r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v4.0.30319"),
     ("netfx2", r"HKLM\SOFTWARE\Microsoft\.NETFramework\v2.0.50727"),
     ("netfx2-wow64", r"HKLM\SOFTWARE\WOW6432Node\Microsoft\.NETFramework\v2.0.50727"),
+    # Issue 13 (CRT001, IDN007): automatic root update, and the Office identity switches.
+    ("authroot-policy", r"HKLM\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot"),
+    ("office-identity", r"HKCU\Software\Microsoft\Office\16.0\Common\Identity"),
 )
+
+#: Keys every Windows has: reading none of their allow-listed values is a failure of the
+#: collection, not a key that is absent (the others may be missing on a healthy PC).
+REQUIRED_KEYS: tuple[str, ...] = (r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion",)
 
 
 # Keys whose values are private beyond what the checks need: only these named values are
@@ -73,6 +81,18 @@ VALUE_ALLOWLIST: dict[str, tuple[str, ...]] = {
         "ReleaseId",
         "InstallationType",
         "EditionID",
+    ),
+    # Issue 13. The AuthRoot policy key's subkeys hold certificates a GPO deploys (blobs that
+    # no check reads); CRT001 needs only the switch ("Configure Trusted Roots and Disallowed
+    # Certificates", https://learn.microsoft.com/windows-server/identity/ad-cs/configure-trusted-roots-disallowed-certificates).
+    r"HKLM\SOFTWARE\Policies\Microsoft\SystemCertificates\AuthRoot": ("DisableRootAutoUpdate",),
+    # The Identity key's subkeys (Identities, Profiles) hold the user's accounts, e-mail
+    # addresses and tenant IDs; IDN007 needs only the three switches Microsoft advises against
+    # ("Disabling ADAL or WAM not recommended for fixing Office sign-in or activation issues").
+    r"HKCU\Software\Microsoft\Office\16.0\Common\Identity": (
+        "EnableADAL",
+        "DisableAADWAM",
+        "DisableADALatopWAMOverride",
     ),
 }
 
@@ -148,7 +168,9 @@ class Command:
     only on a domain-joined PC, with ``{domain}`` replaced by the PC's domain. ``program`` is
     the executable or cmdlet that must exist (else the collectors list it in unavailable.txt);
     ``keep_on_error``: the output is evidence even when the command exits nonzero (nltest's
-    "no domain controller" answer).
+    "no domain controller" answer). ``channel``: the event log the command reads, which must
+    exist too (Microsoft-Windows-AAD/Operational exists from Windows 10 on); ``empty_ok``: an
+    empty output is evidence (no matching event, no such package), not a failure.
     """
 
     file: str
@@ -157,14 +179,26 @@ class Command:
     needs_domain: bool = False
     program: str = ""
     keep_on_error: bool = False
+    channel: str | None = None
+    empty_ok: bool = False
 
     def guarded(self, domain: str | None = None) -> str:
-        """The PowerShell form, exiting with ``UNAVAILABLE_EXIT`` when ``program`` is missing."""
+        """The PowerShell form, exiting with ``UNAVAILABLE_EXIT`` when ``program`` is missing.
+
+        A ``channel`` is asked of Get-WinEvent (PowerShell 2.0 has it), whose
+        ``-ErrorAction SilentlyContinue`` holds also under ``$ErrorActionPreference = 'Stop'``.
+        """
         script = self.powershell.format(domain=domain)
-        return (
+        guard = (
             f"if (-not (Get-Command {self.program} -ErrorAction SilentlyContinue)) "
-            f"{{ exit {UNAVAILABLE_EXIT} }}; {script}"
+            f"{{ exit {UNAVAILABLE_EXIT} }}; "
         )
+        if self.channel is not None:
+            guard += (
+                f"if (-not (Get-WinEvent -ListLog '{self.channel}' -ErrorAction "
+                f"SilentlyContinue)) {{ exit {UNAVAILABLE_EXIT} }}; "
+            )
+        return guard + script
 
 
 #: The exit code of a guarded command whose program does not exist on this Windows.
@@ -194,6 +228,36 @@ COMMANDS: tuple[Command, ...] = (
         needs_domain=True,
         program="nltest",
         keep_on_error=True,
+    ),
+    # Issue 13. The System log's Schannel events and the AAD broker's log, newest first, at
+    # most 200 each (wevtutil qe: https://learn.microsoft.com/windows-server/administration/windows-commands/wevtutil);
+    # a user may read both logs. No event is an empty output, which is evidence too.
+    Command(
+        "events-schannel.xml",
+        "wevtutil qe System /q:\"*[System[Provider[@Name='Schannel']]]\" /c:200 /rd:true /f:xml",
+        "wevtutil qe System /q:\"*[System[Provider[@Name='Schannel']]]\" /c:200 /rd:true /f:xml",
+        program="wevtutil",
+        empty_ok=True,
+    ),
+    Command(
+        "events-aad.xml",
+        "wevtutil qe Microsoft-Windows-AAD/Operational /c:200 /rd:true /f:xml",
+        "wevtutil qe Microsoft-Windows-AAD/Operational /c:200 /rd:true /f:xml",
+        program="wevtutil",
+        channel="Microsoft-Windows-AAD/Operational",
+        empty_ok=True,
+    ),
+    # The machine's trusted roots (certutil -store: windows-commands/certutil).
+    Command("root-store.txt", "certutil -store root", "certutil -store root", program="certutil"),
+    # Appx packages are per user: run as the user who sees the error (Windows 8 and later). No
+    # output means the broker is not registered for this user (cannot-sign-in-microsoft-365-
+    # desktop-apps); -ErrorAction Stop keeps a failing cmdlet from looking like that.
+    Command(
+        "appx-broker.txt",
+        "Get-AppxPackage -Name Microsoft.AAD.BrokerPlugin -ErrorAction Stop "
+        "| Out-String -Width 300",
+        program="Get-AppxPackage",
+        empty_ok=True,
     ),
 )
 

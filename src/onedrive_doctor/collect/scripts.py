@@ -15,7 +15,7 @@ with an honest summary and a nonzero exit code when something failed.
 from __future__ import annotations
 
 from .._version import __version__
-from .plan import COMMANDS, REGISTRY_KEYS, allowed_values
+from .plan import COMMANDS, REGISTRY_KEYS, REQUIRED_KEYS, allowed_values
 
 __all__ = ["render_cmd", "render_ps1"]
 
@@ -47,7 +47,11 @@ def _cmd_values(name: str, key: str, values: tuple[str, ...]) -> list[str]:
         f'do if /i "%%a"=="{value}" call :regline "%%a" "%%b" "%%c"'
         for value in values
     ]
-    lines += ["echo.", "if not defined FOUND exit /b 1", "exit /b 0"]
+    # A key every Windows has must show some value; elsewhere none of them is normal.
+    lines.append("echo.")
+    if key in REQUIRED_KEYS:
+        lines.append("if not defined FOUND exit /b 1")
+    lines.append("exit /b 0")
     return lines
 
 
@@ -97,11 +101,17 @@ def render_cmd() -> str:
     ]
     for command in COMMANDS:
         part = f'"%OUT%\\{command.file}.part"'
-        mode = "any" if command.keep_on_error else "ok"
+        mode = "any" if command.keep_on_error else "empty" if command.empty_ok else "ok"
         lines.append(f'del "%OUT%\\{command.file}" {part} 2>nul')
         if command.cmd is not None:
             program = command.cmd.split()[0]
             lines.append(f'call :have {program}.exe "{command.program}" "{command.file}"')
+            if command.channel is not None:
+                # The log itself may be missing (the AAD log before Windows 10).
+                lines.append(
+                    f'if defined HAVE call :have_log "{command.channel}" "{command.program}" '
+                    f'"{command.file}"'
+                )
             run = f"{command.cmd.format(domain='%DOMAIN%')} > {part} 2>nul"
             if command.needs_domain:
                 lines.append(f"if defined HAVE if defined DOMAIN {run}")
@@ -153,6 +163,12 @@ def render_cmd() -> str:
         'if not defined HAVE call :unavailable "%~2" "%~3"',
         "goto :eof",
         "",
+        "rem :have_log LOG PROGRAM FILE  clears HAVE when the event log LOG does not exist",
+        ":have_log",
+        'wevtutil gl "%~1" >nul 2>&1',
+        'if errorlevel 1 set "HAVE="& call :unavailable "%~2" "%~3"',
+        "goto :eof",
+        "",
         "rem :unavailable PROGRAM FILE  one line of unavailable.txt (docs/spec/bundle.md)",
         ":unavailable",
         '>> "%OUT%\\unavailable.txt" echo %~1 %~2',
@@ -160,9 +176,10 @@ def render_cmd() -> str:
         'set "U_LIST=%U_LIST% %~2"',
         "goto :eof",
         "",
-        "rem :keep FILE [ok|any] [PROGRAM]  FILE.part becomes FILE when the command worked:",
-        "rem exit code 0 (or any, for nltest) and not empty. Error texts go to stderr, which is",
-        "rem never redirected into a file, and a missing command is never run (:have).",
+        "rem :keep FILE [ok|any|empty] [PROGRAM]  FILE.part becomes FILE when the command",
+        "rem worked: exit code 0 (or any, for nltest) and not empty (empty is evidence too for",
+        "rem empty: no event, no package). Error texts go to stderr, which is never redirected",
+        "rem into a file, and a missing command is never run (:have).",
         ":keep",
         'set "RC=%errorlevel%"',
         'set "F=%OUT%\\%~1"',
@@ -170,7 +187,8 @@ def render_cmd() -> str:
         "goto :eof",
         'set "SIZE=0"',
         'if exist "%F%.part" for %%A in ("%F%.part") do set "SIZE=%%~zA"',
-        'if "%SIZE%"=="0" goto :keep_fail',
+        'if not exist "%F%.part" goto :keep_fail',
+        'if "%SIZE%"=="0" if not "%~2"=="empty" goto :keep_fail',
         'if not "%~2"=="any" if not "%RC%"=="0" goto :keep_fail',
         'move /y "%F%.part" "%F%" >nul',
         "set /a NC+=1",
@@ -217,10 +235,15 @@ def render_ps1() -> str:
         "    Add-Content -Encoding ASCII -Path $unavailableFile -Value ($program + ' ' + $file)",
         "    $script:unavailable += $file",
         "}",
-        "function Save-Output([string]$file, $text) {",
+        "function Save-Output([string]$file, $text, [bool]$emptyOk = $false) {",
         "    $path = Join-Path $Out $file",
         "    if ($text -and ($text | Out-String).Trim()) {",
         "        $text | Out-File -Encoding utf8 -FilePath $path",
+        "        $script:collected += $file",
+        "    } elseif ($emptyOk -and $LASTEXITCODE -eq 0) {",
+        "        # No event, no package: an empty file is the evidence (the caller reset",
+        "        # LASTEXITCODE, so a native command that failed is not taken for that).",
+        "        New-Item -ItemType File -Force -Path $path | Out-Null",
         "        $script:collected += $file",
         "    } else { $script:failed += $file }",
         "}",
@@ -268,7 +291,8 @@ def render_ps1() -> str:
             "    $reg | Out-File -Encoding Unicode -FilePath "
             f"(Join-Path $Out 'registry\\{name}.reg')",
             f"    $collected += 'registry\\{name}.reg'",
-            f"}} else {{ $failed += 'registry\\{name}.reg' }}",
+            # Only a key every Windows has is a failure when it cannot be read.
+            f"}} else {{ $failed += 'registry\\{name}.reg' }}" if key in REQUIRED_KEYS else "}",
         ]
     lines += [
         "$cs = Get-WmiObject Win32_ComputerSystem",
@@ -277,10 +301,18 @@ def render_ps1() -> str:
     ]
     for command in COMMANDS:
         script = command.powershell.format(domain="$domain")
+        empty = " $true" if command.empty_ok else ""
+        reset = "$global:LASTEXITCODE = 0; " if command.empty_ok else ""
+        missing = f"-not (Get-Command {command.program} -ErrorAction SilentlyContinue)"
+        if command.channel is not None:
+            missing += (
+                f" -or -not (Get-WinEvent -ListLog '{command.channel}' "
+                "-ErrorAction SilentlyContinue)"
+            )
         body = (
-            f"if (-not (Get-Command {command.program} -ErrorAction SilentlyContinue)) "
+            f"if ({missing}) "
             f"{{ Add-Unavailable '{command.program}' '{command.file}' }} "
-            f"else {{ try {{ Save-Output '{command.file}' ({script}) }} "
+            f"else {{ try {{ {reset}Save-Output '{command.file}' ({script}){empty} }} "
             f"catch {{ $failed += '{command.file}' }} }}"
         )
         if command.needs_domain:

@@ -105,12 +105,24 @@ def _run_commands(
         if result.exit_code == UNAVAILABLE_EXIT and not result.ok:
             # Not on this Windows (dsregcmd before Windows 10, the TLS cmdlets before 10 / 2016):
             # its checks say not_applicable (docs/spec/bundle.md, unavailable.txt).
+            missing = command.program
+            if command.channel is not None:
+                missing = f"{command.program} or its {command.channel} log"
             result = CommandResult(
                 CollectionStatus.NOT_AVAILABLE,
                 exit_code=UNAVAILABLE_EXIT,
-                error=f"{command.program} does not exist on this Windows",
+                error=f"{missing} does not exist on this Windows",
                 elapsed_s=result.elapsed_s,
             )
+        elif (
+            command.empty_ok
+            and result.status is CollectionStatus.FAILED
+            and result.exit_code == 0
+            and not result.output.strip()
+        ):
+            # No Schannel event, no broker package for this user: the empty answer is the
+            # evidence (run_process calls an empty output a failure for the other commands).
+            result = CommandResult(CollectionStatus.OK, b"", 0, None, result.elapsed_s)
         elif command.keep_on_error and result.output.strip():
             # nltest's "ERROR_NO_SUCH_DOMAIN" exits nonzero, and that answer is the evidence.
             result = CommandResult(

@@ -417,6 +417,14 @@ def change_from_json(data: Any) -> Change:
             before = _before_from_json(data, None) if data.get("before") is None else UNKNOWN
             if data.get("before_state") == "absent":
                 before = ABSENT
+            elif data.get("before_state") == "present":
+                # No type is shown for a deleted value: its JSON form (an int, a string, a
+                # list) is the data; bytes come back as their hex string.
+                raw = data.get("before")
+                if isinstance(raw, list):
+                    before = tuple(str(item) for item in raw)
+                elif isinstance(raw, (int, str)) and not isinstance(raw, bool):
+                    before = raw
             return DeleteValue(
                 hive, key, str(data["name"]), before=before, safety=safety, how=how, **flags
             )

@@ -8,21 +8,26 @@ are shown as such and never as Microsoft's word.
 
 from __future__ import annotations
 
+import enum
 import re
 from dataclasses import dataclass
 
 __all__ = [
     "CATALOGUE",
+    "SIGN_IN_CODES",
+    "ErrorClass",
     "ErrorCode",
+    "SignInCode",
     "focus_checks",
     "known_codes",
     "lookup",
     "parse_code",
     "render_explanation",
+    "sign_in_code",
 ]
 
 # Check families of docs/spec/checks.md; a selector is a family or one check ID.
-ALL_FAMILIES = ("NET", "TLS", "SCH", "WHT", "INE", "OS", "IDN", "ODC")
+ALL_FAMILIES = ("NET", "TLS", "SCH", "WHT", "INE", "OS", "CRT", "EVT", "IDN", "ODC")
 
 _DE40_URL = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/error-0x8004de40-in-onedrive"
 _SYNC = "https://learn.microsoft.com/troubleshoot/sharepoint/sync/"
@@ -354,3 +359,371 @@ def render_explanation(entry: ErrorCode) -> str:
         lines.append("Checks that matter: none on this PC (the cause is in the tenant).")
     lines.append(f"Source: {entry.source}")
     return "\n".join(lines) + "\n"
+
+
+# --- The codes the sign-in stack logs (Microsoft-Windows-AAD/Operational, WAM, WinINet) ---------
+#
+# EVT002 decodes the codes of the AAD Operational log; they are not OneDrive's own codes, so they
+# live apart from CATALOGUE (which `explain` lists). Sources:
+_TEAMS_CODES = (
+    "https://support.microsoft.com/office/"
+    "why-am-i-having-trouble-signing-in-to-microsoft-teams-a02f683b-61a3-4008-9447-ee60c5593b0f"
+)
+_HYBRID_TS = (
+    "https://learn.microsoft.com/entra/identity/devices/troubleshoot-hybrid-join-windows-current"
+)
+_WININET_CODES = "https://learn.microsoft.com/windows/win32/wininet/wininet-errors"
+_OFFICE_SIGN_IN = (
+    "https://learn.microsoft.com/troubleshoot/microsoft-365-apps/authentication/"
+    "connection-issue-when-sign-in-office-2016"
+)
+
+
+class ErrorClass(str, enum.Enum):
+    """What kind of failure a sign-in code reports, and so which checks find its cause."""
+
+    NETWORK = "network"
+    TLS = "tls"
+    AUTHORIZATION = "authorization"
+    BROKER = "broker"
+    HTTP = "http"
+    IDENTITY = "identity"
+    ONEDRIVE = "onedrive"
+    UNKNOWN = "unknown"
+
+    @property
+    def checks(self) -> tuple[str, ...]:
+        """The check families or IDs that look for causes of this class."""
+        return _CLASS_CHECKS[self]
+
+    @property
+    def label(self) -> str:
+        """The class as a person reads it."""
+        return _CLASS_LABELS[self]
+
+
+_CLASS_CHECKS: dict[ErrorClass, tuple[str, ...]] = {
+    ErrorClass.NETWORK: ("NET", "TLS003"),
+    ErrorClass.TLS: ("SCH", "TLS", "CRT001", "NET006"),
+    ErrorClass.AUTHORIZATION: ("NET006", "IDN"),
+    ErrorClass.BROKER: ("IDN", "ODC003"),
+    ErrorClass.HTTP: ("NET005", "TLS002"),
+    ErrorClass.IDENTITY: ("IDN",),
+    ErrorClass.ONEDRIVE: ALL_FAMILIES,
+    ErrorClass.UNKNOWN: (),
+}
+_CLASS_LABELS = {
+    ErrorClass.NETWORK: "network (the endpoint could not be reached)",
+    ErrorClass.TLS: "TLS / certificate (the secure connection failed)",
+    ErrorClass.AUTHORIZATION: "authorization (token request refused; check the clock)",
+    ErrorClass.BROKER: "sign-in broker (Web Account Manager)",
+    ErrorClass.HTTP: "HTTP status from the server or a proxy",
+    ErrorClass.IDENTITY: "identity provider or device registration",
+    ErrorClass.ONEDRIVE: "OneDrive's own sign-in error",
+    ErrorClass.UNKNOWN: "not a known sign-in code",
+}
+
+
+@dataclass(frozen=True)
+class SignInCode:
+    """One code the Windows sign-in stack logs: its symbolic name, meaning, class and source.
+
+    ``inferred`` marks an entry decoded from the code's structure (its facility and the WinINet
+    error in its low word), not from a Microsoft page that names the code itself.
+    """
+
+    code: int
+    name: str
+    meaning: str
+    error_class: ErrorClass
+    source: str
+    inferred: bool = False
+
+    @property
+    def hex(self) -> str:
+        """``0xcaa82ee7``."""
+        return f"0x{self.code:08x}"
+
+    def to_json(self) -> dict[str, object]:
+        """The code as a finding's evidence shows it."""
+        return {
+            "code": self.hex,
+            "name": self.name,
+            "meaning": self.meaning,
+            "class": self.error_class.value,
+            "source": self.source,
+            "inferred": self.inferred,
+        }
+
+
+# WinINet errors (the low word of 0x8007xxxx and of ADAL's 0xCAA8xxxx codes) [WININET-CODES].
+_WININET: dict[int, tuple[str, str, ErrorClass]] = {
+    12002: ("ERROR_INTERNET_TIMEOUT", "the request has timed out", ErrorClass.NETWORK),
+    12007: (
+        "ERROR_INTERNET_NAME_NOT_RESOLVED",
+        "the server name could not be resolved",
+        ErrorClass.NETWORK,
+    ),
+    12029: (
+        "ERROR_INTERNET_CANNOT_CONNECT",
+        "the attempt to connect to the server failed",
+        ErrorClass.NETWORK,
+    ),
+    12030: (
+        "ERROR_INTERNET_CONNECTION_ABORTED",
+        "the connection with the server has been terminated",
+        ErrorClass.NETWORK,
+    ),
+    12031: (
+        "ERROR_INTERNET_CONNECTION_RESET",
+        "the connection with the server has been reset",
+        ErrorClass.NETWORK,
+    ),
+    12037: (
+        "ERROR_INTERNET_SEC_CERT_DATE_INVALID",
+        "the server's certificate date is invalid (expired, or the PC's clock is wrong)",
+        ErrorClass.TLS,
+    ),
+    12038: (
+        "ERROR_INTERNET_SEC_CERT_CN_INVALID",
+        "the server's certificate name does not match the host",
+        ErrorClass.TLS,
+    ),
+    12045: (
+        "ERROR_INTERNET_INVALID_CA",
+        "the server's certificate was issued by an unknown certificate authority",
+        ErrorClass.TLS,
+    ),
+    12157: (
+        "ERROR_INTERNET_SECURITY_CHANNEL_ERROR",
+        "the application experienced an internal error loading the SSL libraries (Schannel "
+        "could not set up the secure channel)",
+        ErrorClass.TLS,
+    ),
+    12169: (
+        "ERROR_INTERNET_SEC_INVALID_CERT",
+        "the server's SSL certificate is invalid",
+        ErrorClass.TLS,
+    ),
+    12175: (
+        "ERROR_INTERNET_DECODING_FAILED",
+        "the TLS connection or the server's certificate could not be validated (Microsoft: "
+        "check the client time skew, and that no proxy modifies the server response)",
+        ErrorClass.TLS,
+    ),
+}
+
+_NAMED: tuple[SignInCode, ...] = (
+    SignInCode(
+        0xCAA20003,
+        "authorization problem",
+        "You ran into an authorization problem; Microsoft: make sure the date and time are set "
+        "correctly, else secure (https) sites cannot be reached",
+        ErrorClass.AUTHORIZATION,
+        _TEAMS_CODES,
+    ),
+    SignInCode(
+        0xCAA20004,
+        "authorization pending approval",
+        "The request needs to be approved by a resource owner or authorization server "
+        "(Entra ID configuration policies)",
+        ErrorClass.AUTHORIZATION,
+        _TEAMS_CODES,
+    ),
+    SignInCode(
+        0xCAA2000C,
+        "interaction required",
+        "The token request needs the user to sign in interactively (e.g. multifactor "
+        "authentication or a Conditional Access prompt); the broker could not get a token "
+        "silently",
+        ErrorClass.AUTHORIZATION,
+        _OFFICE_SIGN_IN,
+        inferred=True,
+    ),
+    SignInCode(
+        0xCAA5001C,
+        "token broker operation failed",
+        "The Web Account Manager broker (Microsoft.AAD.BrokerPlugin) could not complete the "
+        "sign-in",
+        ErrorClass.BROKER,
+        _OFFICE_SIGN_IN,
+        inferred=True,
+    ),
+    SignInCode(
+        0xCAA70004,
+        "server or proxy not found",
+        "The server or proxy was not found: usually a misconfigured proxy, or a network "
+        "sniffing program (Fiddler) that does not decrypt HTTPS",
+        ErrorClass.NETWORK,
+        _TEAMS_CODES,
+    ),
+    SignInCode(
+        0xCAA70007,
+        "connection interrupted",
+        "The download failed because the connection was interrupted",
+        ErrorClass.NETWORK,
+        _TEAMS_CODES,
+    ),
+    SignInCode(
+        0xCAA82EE2,
+        "ERROR_INTERNET_TIMEOUT",
+        "The request has timed out",
+        ErrorClass.NETWORK,
+        _TEAMS_CODES,
+    ),
+    SignInCode(
+        0xCAA82EE7,
+        "ERROR_INTERNET_NAME_NOT_RESOLVED",
+        "The server name could not be resolved",
+        ErrorClass.NETWORK,
+        _TEAMS_CODES,
+    ),
+    SignInCode(
+        0xCAA82EFD,
+        "ERROR_INTERNET_CANNOT_CONNECT",
+        "The connection to the sign-in server failed",
+        ErrorClass.NETWORK,
+        _HYBRID_TS,
+    ),
+    SignInCode(
+        0xCAA82F8F,
+        "ERROR_INTERNET_DECODING_FAILED",
+        "The TLS certificate could not be validated; Microsoft: check the client time skew",
+        ErrorClass.TLS,
+        _HYBRID_TS,
+    ),
+    SignInCode(
+        0x80072EE2,
+        "WININET_E_TIMEOUT",
+        "The request has timed out",
+        ErrorClass.NETWORK,
+        _HYBRID_TS,
+    ),
+    SignInCode(
+        0x80072EE7,
+        "WININET_E_NAME_NOT_RESOLVED",
+        "The server name could not be resolved",
+        ErrorClass.NETWORK,
+        _WININET_CODES,
+    ),
+    SignInCode(
+        0x80072EFD,
+        "WININET_E_CANNOT_CONNECT",
+        "The connection to the server failed",
+        ErrorClass.NETWORK,
+        _HYBRID_TS,
+    ),
+    SignInCode(
+        0x80072F8F,
+        "WININET_E_DECODING_FAILED",
+        "The secure connection could not be validated; Microsoft: ensure that the network "
+        "proxy is not interfering and modifying the server response (also a wrong clock)",
+        ErrorClass.TLS,
+        _HYBRID_TS,
+    ),
+    SignInCode(
+        0x80072F7D,
+        "WININET_E_SECURITY_CHANNEL_ERROR",
+        "Schannel could not set up the secure channel (no common protocol or cipher suite)",
+        ErrorClass.TLS,
+        _WININET_CODES,
+    ),
+    SignInCode(
+        0x8004DE40,
+        "OneDrive: trouble connecting to the cloud",
+        "OneDrive's own sign-in error: it could not connect to the cloud",
+        ErrorClass.ONEDRIVE,
+        _DE40_URL,
+    ),
+)
+
+#: The codes with a name of their own (others are decoded by their structure).
+SIGN_IN_CODES: dict[int, SignInCode] = {entry.code: entry for entry in _NAMED}
+
+
+def sign_in_code(code: int) -> SignInCode:
+    """Decode a code from the AAD Operational log: by name, else by its structure.
+
+    ``0x8007xxxx`` and ADAL's ``0x?AA8xxxx`` carry a WinINet error in their low word;
+    ``0x?AA7xxxx`` are transport errors and ``0x?AA3xxxx`` HTTP statuses (Microsoft's Office
+    sign-in article groups the codes so); ``0x?AA5xxxx`` come from the token broker and
+    ``0x?AA2xxxx`` / ``0x?AA9xxxx`` from the protocol with the identity provider (inference).
+    """
+    code &= 0xFFFFFFFF
+    named = SIGN_IN_CODES.get(code)
+    if named is not None:
+        return named
+    low = code & 0xFFFF
+    facility = code & 0x0FFF0000
+    if (code & 0xFFFF0000) == 0x80070000 or facility == 0x0AA80000:
+        if low in _WININET:
+            name, meaning, error_class = _WININET[low]
+            return SignInCode(
+                code,
+                name,
+                meaning[:1].upper() + meaning[1:],
+                error_class,
+                _WININET_CODES,
+                inferred=True,
+            )
+        if (code & 0xFFFF0000) == 0x80070000:
+            return SignInCode(
+                code,
+                f"HRESULT_FROM_WIN32({low})",
+                f"Windows error {low}",
+                ErrorClass.UNKNOWN,
+                "https://learn.microsoft.com/windows/win32/debug/system-error-codes",
+                inferred=True,
+            )
+    structural = {
+        0x0AA70000: (
+            "ADAL transport error",
+            "A network transport error of the sign-in library",
+            ErrorClass.NETWORK,
+        ),
+        0x0AA80000: (
+            "ADAL WinINet error",
+            f"WinINet error {low} of the sign-in library",
+            ErrorClass.NETWORK,
+        ),
+        0x0AA30000: (
+            "ADAL HTTP status",
+            f"The server or a proxy answered HTTP {low}",
+            ErrorClass.HTTP,
+        ),
+        0x0AA50000: (
+            "token broker error",
+            "An error of the Web Account Manager broker",
+            ErrorClass.BROKER,
+        ),
+        0x0AA20000: (
+            "ADAL protocol error",
+            "The token request was refused (authorization)",
+            ErrorClass.AUTHORIZATION,
+        ),
+        0x0AA90000: (
+            "ADAL identity provider error",
+            "An error talking to the identity provider (realm discovery, federation)",
+            ErrorClass.IDENTITY,
+        ),
+    }
+    if facility in structural and (code >> 28) in (0x8, 0xC):
+        name, meaning, error_class = structural[facility]
+        return SignInCode(code, name, meaning, error_class, _OFFICE_SIGN_IN, inferred=True)
+    if (code >> 16) in (0xC004, 0x8004) and (code & 0xFF00) == 0x8400:
+        return SignInCode(
+            code,
+            "AAD_CLOUDAP_E_*",
+            "An error of the Entra (AAD) CloudAP plug-in (Primary Refresh Token)",
+            ErrorClass.IDENTITY,
+            "https://learn.microsoft.com/entra/identity/devices/troubleshoot-primary-refresh-token",
+            inferred=True,
+        )
+    return SignInCode(
+        code,
+        "unknown",
+        "Not a code this tool knows",
+        ErrorClass.UNKNOWN,
+        _OFFICE_SIGN_IN,
+        inferred=True,
+    )

@@ -13,7 +13,9 @@ tried on a bundle and the bundle analysed again. The live one is ``WinRegBackend
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -128,6 +130,28 @@ class BundleBackend:
             self._write(file)
         return bool(changed)
 
+    def create_key(self, key: str) -> None:
+        """Create ``key`` (an empty key, as undo recreates one) in the file that covers it."""
+        target = self._target(key)
+        target.model.create_key(key)
+        self._write(target)
+
+    def tree(self, key: str) -> list[tuple[str, RegValue | None]]:
+        """``key`` and every key under it, as the merged files show them.
+
+        Each key comes once with ``None``, then once per value: what a fix journal records
+        before it deletes a key, so undo can build it again.
+        """
+        merged = RegistryModel.from_ops(op for f in self._files for op in f.model.to_ops())
+        root = "\\".join(_split_key(key) or ()).upper()
+        found: list[tuple[str, RegValue | None]] = []
+        for name, values in merged:
+            upper = name.upper()
+            if upper == root or upper.startswith(root + "\\"):
+                found.append((name, None))
+                found.extend((name, value) for value in values)
+        return found
+
     def _target(self, key: str) -> _File:
         parts = _split_key(key)
         if parts is None:
@@ -146,6 +170,10 @@ class BundleBackend:
         return created
 
     def _write(self, file: _File) -> None:
+        if file.path.exists() and not file.path.stat().st_mode & stat.S_IWUSR:
+            # A file marked read-only is not ours to rewrite (Windows refuses it too); the
+            # engine then rolls back what it changed before.
+            raise PermissionError(errno.EACCES, "the file is read-only", str(file.path))
         data = write_reg(file.model.to_ops())
         file.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=file.path.parent, suffix=".tmp")

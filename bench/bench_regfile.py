@@ -5,7 +5,11 @@ files or drive reg.exe), so the comparison is what a user would otherwise reach 
 own configparser reading the same text, which only splits sections and ``name=value`` lines
 (no types, no hex continuations, no UTF-16 decoding: it is handed the decoded text).
 
-    PYTHONPATH=src python bench/bench_regfile.py [--megabytes N]
+    PYTHONPATH=src python bench/bench_regfile.py [--megabytes N] [--hostile]
+
+``--hostile`` also times the shapes issue 11 point 6 measured (a key 30,000 levels deep, 20,000
+key deletions, 200,000 continuation lines, one-letter keys): each is read or refused as
+unreadable evidence, and the line shows which, how fast, and the peak memory.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import configparser
 import time
 import tracemalloc
 
-from onedrive_doctor.registry import Registry
+from onedrive_doctor.registry import Registry, RegParseError
 
 HEADER = "Windows Registry Editor Version 5.00\r\n\r\n"
 
@@ -43,6 +47,53 @@ def realistic_export(megabytes: float) -> bytes:
     return b"\xff\xfe" + (HEADER + "".join(blocks)).encode("utf-16-le")
 
 
+def hostile_exports() -> dict[str, bytes]:
+    """The pathological shapes of issue 11 point 6, as UTF-16LE exports."""
+
+    def utf16(body: str) -> bytes:
+        return b"\xff\xfe" + (HEADER + body).encode("utf-16-le")
+
+    sets = "".join(
+        f'[HKEY_LOCAL_MACHINE\\SOFTWARE\\K{i}]\r\n"v"=dword:00000001\r\n\r\n' for i in range(20_000)
+    )
+    deletes = "".join(f"[-HKEY_LOCAL_MACHINE\\SOFTWARE\\K{i}]\r\n\r\n" for i in range(20_000))
+    return {
+        "key 30,000 levels deep": utf16(
+            "[HKEY_LOCAL_MACHINE" + "\\a" * 30_000 + ']\r\n"v"=dword:00000001\r\n'
+        ),
+        "20,000 keys set then deleted": utf16(sets + deletes),
+        "200,000 continuation lines": utf16(
+            '[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\r\n"b"=hex:00,\\\r\n'
+            + "  00,01,\\\r\n" * 200_000
+            + "  ff\r\n"
+        ),
+        "100,000 one-letter keys": utf16("".join(f"[HKCU\\k{i}]\r\n" for i in range(100_000))),
+    }
+
+
+def hostile(runs: int) -> None:
+    """Time and measure each hostile shape: read, or refused as unreadable evidence."""
+    for name, data in hostile_exports().items():
+        outcome = "read"
+
+        def parse(data: bytes = data) -> None:
+            nonlocal outcome
+            try:
+                Registry.from_files([("hostile.reg", data)])
+            except RegParseError as exc:
+                outcome = f"refused ({exc.message[:40]}...)"
+
+        seconds = best_of(runs, parse)
+        tracemalloc.start()
+        parse()
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        print(
+            f"{name:30} {len(data) / 1e6:5.1f} MB  {seconds:5.2f} s  "
+            f"peak {peak / len(data):4.2f}x  {outcome}"
+        )
+
+
 def best_of(runs: int, func: object) -> float:
     assert callable(func)
     best = float("inf")
@@ -57,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--megabytes", type=float, default=8.0, help="size of the export")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--hostile", action="store_true", help="also the pathological shapes")
     args = parser.parse_args()
     data = realistic_export(args.megabytes)
     text = data[2:].decode("utf-16-le")
@@ -80,6 +132,8 @@ def main() -> None:
     print(f"configparser (text only, untyped):   {mb / base_s:6.1f} MB/s  ({base_s:.2f} s)")
     print(f"ratio ours/configparser speed: {base_s / ours_s:.2f}x")
     print(f"peak memory (tracemalloc): {peak / len(data):.2f}x the file size")
+    if args.hostile:
+        hostile(args.runs)
 
 
 if __name__ == "__main__":

@@ -66,8 +66,10 @@ def test_budget_stops_slow_probes_and_records_them(cli: Any, tmp_path: Path) -> 
     assert elapsed < 2.5
     attempts = json.loads((tmp_path / "probes.json").read_text())["attempts"]
     stopped = {a["probe"]: a for a in attempts if a["status"] == "timeout"}
-    assert set(stopped) == {"ncsi", "https"}
+    # ip_family: the IPv4 attempt's TLS handshake to the mute server (NET008)
+    assert set(stopped) == {"ncsi", "https", "ip_family"}
     assert stopped["ncsi"]["error"] == "stopped: the run's time budget of 1 s ran out"
+    assert stopped["ip_family"]["error"] == "stopped: the run's time budget of 1 s ran out"
 
 
 def test_offline_machine_names_net001_exits_1_within_10_seconds() -> None:

@@ -44,7 +44,8 @@ def test_every_attempt_of_a_real_diagnose_reads_back_and_writes_out_unchanged(
         )
     attempts = json.loads((tmp_path / "probes.json").read_text())["attempts"]
     kinds = [a["probe"] for a in attempts]
-    assert kinds == ["ncsi", "dns", "tcp", "https", "tls_scan"]
+    # one ip_family attempt per family (NET008), IPv4 first
+    assert kinds == ["ncsi", "dns", "tcp", "ip_family", "ip_family", "https", "tls_scan"]
     for attempt in attempts:
         typed = parse_result(attempt["probe"], attempt["result"])
         assert typed.to_json() == attempt["result"], attempt["probe"]

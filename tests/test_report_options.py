@@ -218,7 +218,8 @@ def test_simulate_text_has_no_section_references_and_one_build(
     assert "§" not in result.out
     assert not re.search(r"\(#\d", result.out)
     doc = json.loads(cli("simulate", "--bundle", str(root), "--format", "json").out)
-    assert any("§" in note for note in doc["client"]["assumed"])  # the JSON keeps them
+    # Issue 10 point 7: the JSON's notes carry no section references either.
+    assert not any("§" in note for note in doc["client"]["assumed"])
 
 
 def test_simulate_windows_label_shows_the_build_once(cli: Any) -> None:

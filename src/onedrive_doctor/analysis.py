@@ -110,9 +110,16 @@ def _parsed_routes(routes: dict[str, str]) -> dict[str, Any]:
 
 
 def replay_profile(
-    profile: ClientProfile, opts: NetworkOptions, routes: dict[str, Any] | None = None
+    profile: ClientProfile,
+    opts: NetworkOptions,
+    routes: dict[str, Any] | None = None,
+    spec_for: Any = None,
 ) -> dict[str, Any]:
-    """Replay ``profile``'s ClientHello to ``opts.endpoints``; the ``replay.json`` body."""
+    """Replay ``profile``'s ClientHello to ``opts.endpoints``; the ``replay.json`` body.
+
+    ``spec_for`` (``host -> ClientHelloSpec``) replaces the default hello builder: ``simulate``
+    passes one with a fixed random so that the hello it shows is the one sent.
+    """
     from .probes.proxy import parse_proxy
     from .probes.replay import replay_all
     from .probes.tls_scan import ScanOptions
@@ -122,6 +129,6 @@ def replay_profile(
     scan_opts = ScanOptions(
         timeout=opts.timeout, budget=opts.budget, proxy=proxy, resolve=opts.resolve
     )
-    return replay_all(
-        opts.endpoints, lambda host: client_hello_spec(profile, host), scan_opts, routes
-    )
+    if spec_for is None:
+        spec_for = lambda host: client_hello_spec(profile, host)  # noqa: E731
+    return replay_all(opts.endpoints, spec_for, scan_opts, routes)

@@ -109,6 +109,15 @@ def test_windows11_like_hello_offers_tls13_and_tls12() -> None:
     assert hello.key_share_groups == (29,)
 
 
+def test_post_handshake_auth_is_empty_and_only_in_tls13_hellos() -> None:
+    tls13 = build_and_parse(ClientHelloSpec(V.TLSv1_3, TLS13_SUITES, post_handshake_auth=True))
+    assert tls13.extension(ExtensionType.post_handshake_auth) == b""  # RFC 8446 §4.2.6
+    tls12 = build_and_parse(ClientHelloSpec(V.TLSv1_2, TLS12_SUITES, post_handshake_auth=True))
+    assert tls12.extension(ExtensionType.post_handshake_auth) is None
+    default = build_and_parse(ClientHelloSpec(V.TLSv1_3, TLS13_SUITES))
+    assert ExtensionType.post_handshake_auth not in default.extension_types
+
+
 @pytest.mark.parametrize("version", [V.TLSv1_0, V.TLSv1_1])
 def test_signature_algorithms_only_from_tls12(version: ProtocolVersion) -> None:
     hello = build_and_parse(ClientHelloSpec(version, TLS12_SUITES))

@@ -165,13 +165,16 @@ def test_keys_and_labels_are_unique():
 
 
 def test_windows_7_default_list_is_the_kb3042058_order_on_the_wire():
-    # The Schannel page's order with the _P256/_P384 duplicates folded: the well-known Windows 7
-    # (IE 11) ClientHello suite list.
+    # The Schannel page's order with the _P256/_P384 duplicates folded, without the two DHE_RSA
+    # AES-CBC suites no Windows 7 recording sends (IE 11 2017, IE 8-10 2015; issue 10 point 6).
     assert codes(family_by_label("7 SP1")) == [
-        0xC028, 0xC027, 0xC014, 0xC013, 0x009F, 0x009E, 0x0039, 0x0033, 0x009D, 0x009C,
+        0xC028, 0xC027, 0xC014, 0xC013, 0x009F, 0x009E, 0x009D, 0x009C,
         0x003D, 0x003C, 0x0035, 0x002F, 0xC02C, 0xC02B, 0xC024, 0xC023, 0xC00A, 0xC009,
         0x006A, 0x0040, 0x0038, 0x0032, 0x000A, 0x0013, 0x0005, 0x0004,
     ]  # fmt: skip
+    family = family_by_label("7 SP1")
+    assert "TLS_DHE_RSA_WITH_AES_256_CBC_SHA" in family.supported_cipher_suites
+    assert any("no Windows 7 recording" in note for note in family.wire.notes)
 
 
 @pytest.mark.parametrize("key", ["win7", "server2008r2", "win8", "server2012", "win8.1"])
@@ -193,11 +196,13 @@ def test_rsa_gcm_rank_matches_the_knowledge(key, ranks):
     assert [rank(BY_KEY[key], s) for s in RSA_GCM] == ranks
 
 
-def test_windows_8_lacks_dhe_rsa_cbc_that_7_and_8_1_have():
+def test_windows_8_lacks_dhe_rsa_cbc_that_the_7_page_lists_and_8_1_sends():
     cbc = ("TLS_DHE_RSA_WITH_AES_256_CBC_SHA", "TLS_DHE_RSA_WITH_AES_128_CBC_SHA")
     assert not set(cbc) & set(BY_KEY["win8"].cipher_suites)
-    assert set(cbc) <= set(BY_KEY["win7"].cipher_suites)
-    assert BY_KEY["win8.1"].cipher_suites == BY_KEY["win7"].cipher_suites
+    assert set(cbc) <= set(_iana_page(BY_KEY["win7"]))
+    assert not set(cbc) & set(BY_KEY["win7"].cipher_suites)  # the recordings: never sent
+    assert set(cbc) <= set(BY_KEY["win8.1"].cipher_suites)  # the 8.1 recording sends them
+    assert _iana_page(BY_KEY["win8.1"]) == _iana_page(BY_KEY["win7"])
 
 
 def test_without_kb3042058_windows_7_has_no_afd_legacy_suite():
@@ -205,7 +210,15 @@ def test_without_kb3042058_windows_7_has_no_afd_legacy_suite():
     assert family.cipher_suites_update == "KB3042058"
     before = family.cipher_suites_without_update
     assert not set(DHE_RSA_GCM + RSA_GCM) & set(before)
-    assert list(before) == [s for s in family.cipher_suites if s not in DHE_RSA_GCM + RSA_GCM]
+    assert set(before) == {s for s in family.cipher_suites if s not in DHE_RSA_GCM + RSA_GCM}
+    # The recorded (2013) order: AES128-SHA, AES256-SHA, RC4-SHA, 3DES, ECDHE-RSA-AES128-SHA...
+    assert before[:5] == (
+        "TLS_RSA_WITH_AES_128_CBC_SHA",
+        "TLS_RSA_WITH_AES_256_CBC_SHA",
+        "TLS_RSA_WITH_RC4_128_SHA",
+        "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+        "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    )
 
 
 def test_windows_8_1_defaults_come_from_kb2919355():
@@ -242,7 +255,7 @@ def test_windows_10_22h2_starts_with_ecdhe_gcm_and_leaves_dhe_gcm_off():
     assert set(DHE_RSA_GCM) <= set(family.supported_cipher_suites)
     assert not set(DHE_RSA_GCM) & set(family.cipher_suites)
     assert "TLS_RSA_WITH_3DES_EDE_CBC_SHA" in family.supported_cipher_suites
-    assert any("§9.5" in note for note in family.assumed)
+    assert any("not verified on a device" in note for note in family.assumed)
 
 
 @pytest.mark.parametrize("key", ["win11-21h2", "server2022"])
@@ -316,7 +329,7 @@ def test_tls12_registry_rule_covers_exactly_7_8_2008r2_2012():
     required = {f.key for f in FAMILIES if f.tls12_registry_required}
     # Issue 10 point 2: Windows 8 / Server 2012 follow the protocols table ("Enabled").
     assert required == {"win7", "server2008r2"}
-    assert any("§9.4" in note for note in BY_KEY["win8"].assumed)
+    assert any("readiness script" in note for note in BY_KEY["win8"].assumed)
 
 
 @pytest.mark.parametrize(
@@ -349,7 +362,9 @@ def test_curves_and_signature_algorithms_are_known_names(family):
         SignatureScheme[scheme]
     assert not set(family.curves) & set(family.supported_curves)
     assert {"secp256r1", "secp384r1"} <= set(family.curves)
-    assert any("signature_algorithms" in note for note in family.assumed)
+    # Only a release no recording shows says its signature_algorithms order is assumed.
+    assumed = any("signature_algorithms" in note for note in family.assumed)
+    assert assumed is not family.wire.signature_algorithms_recorded
 
 
 def test_x25519_is_first_from_1607_and_absent_before():
@@ -427,3 +442,49 @@ def test_support_end_depends_on_edition():
 def test_families_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         FAMILIES[0].build = 1  # type: ignore[misc]
+
+
+def _iana_page(family):
+    """The Microsoft page's list of ``family`` as IANA names, duplicates folded."""
+    return tuple(dict.fromkeys(by_name(n).name for n in family.schannel_cipher_suites))
+
+
+def test_no_assumption_cites_a_section_of_the_knowledge_file():
+    # Issue 10 point 7: users read these notes (simulate, findings); "§4.4" means nothing there.
+    for family in FAMILIES:
+        for note in (*family.assumed, *family.wire.notes):
+            assert "§" not in note and "(#" not in note, (family.key, note)
+
+
+def test_server_2022_23h2_no_longer_enables_3des_and_dhe_gcm():
+    # The Server 2022 page's note: not enabled by default from 23H2 (build 25398) on.
+    family = family_for(25398, server=True)
+    assert family.key == "server2022-23h2"
+    for name in (*DHE_RSA_GCM, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"):
+        assert name not in family.cipher_suites
+        assert name in family.supported_cipher_suites
+    assert set(DHE_RSA_GCM) <= set(BY_KEY["server2022"].cipher_suites)
+
+
+@pytest.mark.parametrize("key", ["win11-24h2", "win11-25h2"])
+def test_windows_11_24h2_groups_come_from_the_supported_groups_page(key):
+    # "TLS Supported Groups in Windows 11 versions 24H2 and later": curve25519, nistP256,
+    # nistP384 enabled; the ML-KEM hybrids supported but not enabled, listed first.
+    family = BY_KEY[key]
+    assert family.curves == ("x25519", "secp256r1", "secp384r1")
+    hybrids = ("X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024")
+    assert family.supported_curves[:3] == hybrids
+    assert [int(NamedGroup[g]) for g in hybrids] == [0x11EC, 0x11EB, 0x11ED]
+    assert any("24H2 and later" in s.title for s in family.sources)
+    assert not set(hybrids) & set(BY_KEY["win11-23h2"].supported_curves)
+
+
+def test_confirmed_pages_are_no_longer_assumptions():
+    # 20H2, 21H1 and 21H2 share one Microsoft page; Server 2019 is build 17763 (1809).
+    for key in ("win10-20h2", "win10-21h1", "win10-21h2"):
+        assert BY_KEY[key].sources[1].url.endswith("tls-cipher-suites-in-windows-10-v20H2")
+        assert not any("share" in note and "page" in note for note in BY_KEY[key].assumed)
+    assert BY_KEY["server2019"].build == BY_KEY["win10-1809"].build == 17763
+    assert not any(
+        "1809" in note and "Server 2019 is" in note for note in BY_KEY["server2019"].assumed
+    )

@@ -162,7 +162,7 @@ def _add_network_options(parser: argparse.ArgumentParser, endpoints: bool = True
         type=_resolve_entry,
         metavar="HOST:PORT:ADDRESS",
         help="connect to ADDRESS for HOST:PORT, keeping HOST as SNI and Host "
-        "header (as in curl; repeatable)",
+        "header (as in curl; repeatable, also for one HOST:PORT: e.g. 127.0.0.1 and [::1])",
     )
     group.add_argument(
         "--timeout",
@@ -415,13 +415,27 @@ def _network_options(args: argparse.Namespace) -> NetworkOptions:
     return NetworkOptions(
         timeout=args.timeout,
         budget=args.budget or 8.0,
-        resolve={(host, port): address for host, port, address in args.resolve},
+        resolve={(host, port): address for host, port, address in reversed(args.resolve)},
+        # Repeating --resolve for one HOST:PORT gives it every address (IPv4 and IPv6: NET008).
+        resolve_addresses=_pinned_addresses(args.resolve),
         ca_files=tuple(args.ca_file),
         probe_url=args.probe_url or defaults.probe_url,
         endpoints=endpoints,
         dns_server=args.dns_server,
         proxy=args.proxy,
     )
+
+
+def _pinned_addresses(
+    entries: list[tuple[str, int, str]],
+) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Every ``--resolve`` address per ``(host, port)``, in the order given, once each."""
+    pinned: dict[tuple[str, int], tuple[str, ...]] = {}
+    for host, port, address in entries:
+        known = pinned.get((host, port), ())
+        if address not in known:
+            pinned[(host, port)] = (*known, address)
+    return pinned
 
 
 def _check_ca_file(path: str) -> None:
@@ -564,7 +578,13 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..report.simulate import render_simulation
     from ..windows.client_model import ClientProfile, default_profile
-    from ..windows.simulate import simulation, verdict_from_replay
+    from ..windows.simulate import (
+        DEFAULT_SERVER_NAME,
+        HelloSeed,
+        hello_record,
+        simulation,
+        verdict_from_replay,
+    )
 
     profile: ClientProfile | None
     if args.windows is not None:
@@ -591,15 +611,24 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
                 "(needs registry/ with HKLM\\SOFTWARE\\Microsoft\\Windows NT\\"
                 "CurrentVersion)"
             )
+    # One random and session id for the run: the hello shown is byte for byte the one sent.
+    seed = HelloSeed.fresh()
     live: dict[str, dict[str, object]] = {}
+    sent: dict[str, dict[str, object]] = {}
+    server_name = DEFAULT_SERVER_NAME
     if args.endpoint and profile.offered_protocols:
         from ..analysis import replay_profile
 
-        for attempt in replay_profile(profile, _network_options(args))["attempts"]:
-            live[f"live:{attempt['target']}"] = verdict_from_replay(
-                attempt.get("result") or {}, attempt.get("error")
-            )
-    doc = simulation(profile, live)
+        opts = _network_options(args)
+        hosts = {e.address: e.host for e in opts.endpoints}
+        server_name = opts.endpoints[0].host if opts.endpoints else server_name
+        replay = replay_profile(profile, opts, spec_for=seed.spec_for(profile))
+        for attempt in replay["attempts"]:
+            host = hosts.get(attempt["target"], attempt["target"].rpartition(":")[0])
+            key = f"live:{attempt['target']}"
+            live[key] = verdict_from_replay(attempt.get("result") or {}, attempt.get("error"))
+            sent[key] = hello_record(profile, host, seed)
+    doc = simulation(profile, live, server_name, seed, sent)
     if args.format == "json":
         import json
 

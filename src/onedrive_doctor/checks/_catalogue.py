@@ -35,6 +35,14 @@ CATALOGUE: tuple[Check, ...] = (
         "NET007", "proxy-mismatch", Severity.WARNING, ArticleStep.CONNECTIVITY, net.proxy_mismatch
     ),
     Check(
+        "NET008",
+        "ipv6-path-broken",
+        Severity.ERROR,
+        ArticleStep.CONNECTIVITY,
+        net.ipv6_path_broken,
+    ),
+    Check("NET009", "dns-sinkhole", Severity.ERROR, ArticleStep.CONNECTIVITY, net.dns_sinkhole),
+    Check(
         "TLS001",
         "client-offer-rejected",
         Severity.ERROR,

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..evidence import Evidence
 from ..fixes import Change, ManualStep, RunCommand, Safety, Shell, manual
+from ..fixes.render import NOT_SAFE_TO_PASTE, is_domain_name
 from ..model import Fix, Outcome, Severity
 from ..parsers.dsregcmd import (
     DiagnosticResult,
@@ -211,7 +212,20 @@ def _dc_reach(ev: Evidence, status: DsregcmdStatus) -> _DcReach:
 
 
 def _nltest_command(status: DsregcmdStatus) -> str:
-    return f"nltest /dsgetdc:{status.domain_name or '<DomainName>'}"
+    """``nltest /dsgetdc:DOMAIN`` in backticks for a step; DOMAIN a placeholder unless valid.
+
+    The DomainName comes from the bundle: only a name that passes the domain name grammar is
+    pasted into the command (issue 11 point 12); anything else is refused, and the step says so.
+    """
+    domain = status.domain_name
+    if domain is None:
+        return "`nltest /dsgetdc:<DomainName>`"
+    if is_domain_name(domain):
+        return f"`nltest /dsgetdc:{domain}`"
+    return (
+        "`nltest /dsgetdc:<DomainName>` (type the domain's name: the DomainName in "
+        f"dsregcmd.txt is not a valid domain name, so it was {NOT_SAFE_TO_PASTE})"
+    )
 
 
 # --- IDN001 ----------------------------------------------------------------------------------
@@ -328,7 +342,7 @@ def _join_fix(status: DsregcmdStatus, reach: _DcReach) -> Fix:
                     f"This PC cannot reach a domain controller: {reach.evidence}. It is not on the "
                     "organisation's network, and hybrid join needs one.",
                     "Connect it to the office network, or start the VPN that reaches the domain "
-                    f"controllers, until `{check}` lists a DC and ends with 'The command completed "
+                    f"controllers, until {check} lists a DC and ends with 'The command completed "
                     "successfully'.",
                     "Then restart the PC while connected and sign in; Windows retries the join at "
                     "sign-in and every hour.",
@@ -382,7 +396,7 @@ def _join_fix(status: DsregcmdStatus, reach: _DcReach) -> Fix:
             )
         first = (
             "Only on the organisation's network (office, or a VPN that reaches a domain "
-            f"controller): check first with `{check}`{earlier}; it must list a DC and end with "
+            f"controller): check first with {check}{earlier}; it must list a DC and end with "
             "'The command completed successfully'. If it fails (e.g. ERROR_NO_SUCH_DOMAIN), "
             "connect to the office network or VPN first and do not run `dsregcmd /leave`.",
             "Restart the PC while connected, sign in, and run `dsregcmd /status`.",
@@ -585,7 +599,7 @@ def _device_auth_failure(
                     "If the device was deleted, it must register again, which needs the "
                     f"organisation's network, and this PC is not on it ({reach.evidence}): "
                     f"connect to the office network or VPN first (check: "
-                    f"`{_nltest_command(status)}`)."
+                    f"{_nltest_command(status)})."
                 )
             )
         else:
@@ -599,7 +613,7 @@ def _device_auth_failure(
                     needs_admin=True,
                     safety=Safety.MANUAL,
                     how="If it was deleted: only on the organisation's network (office or VPN; "
-                    f"check with `{_nltest_command(status)}` that a DC answers), open Command "
+                    f"check with {_nltest_command(status)} that a DC answers), open Command "
                     "Prompt as administrator and run `{command}`.",
                 )
             )
@@ -876,7 +890,7 @@ def off_org_network(ev: Evidence) -> Outcome:
     if reach.reachable is None:
         return Outcome.unknown(
             f"Whether a domain controller of {domain} answers is unknown: {reach.evidence}. "
-            f"Run `{check}` on the PC and add its output to the bundle as nltest.txt.",
+            f"Run {check} on the PC and add its output to the bundle as nltest.txt.",
             **values,
         )
     if reach.reachable:
@@ -893,7 +907,7 @@ def off_org_network(ev: Evidence) -> Outcome:
             manual(
                 "Connect the PC to the office network, or start the VPN that reaches the "
                 "domain controllers.",
-                f"Check with `{check}`: it must list a DC and end with 'The command completed "
+                f"Check with {check}: it must list a DC and end with 'The command completed "
                 "successfully'.",
                 "Then collect and analyse again; do not run `dsregcmd /leave` before that.",
             ),

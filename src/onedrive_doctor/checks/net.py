@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import ipaddress
 import statistics
+from typing import Any
 
 from ..evidence import Evidence, NetworkEvidence
-from ..fixes import Safety, manual
+from ..fixes import Change, ManualStep, RunCommand, Safety, Shell, manual
+from ..fixes.render import NOT_SAFE_TO_PASTE, host_argument
 from ..knowledge.endpoints import parse_host_port
 from ..model import Fix, Outcome
 from ..parsers.proxy_settings import ProxySetting, winhttp_settings, wininet_settings
 from ..probes.attempt import AttemptStatus, ProbeAttempt
-from ..probes.results import DnsResult, HttpsResult, NcsiResult, ProbeResult
+from ..probes.results import (
+    SOURCE_DNS,
+    DnsResult,
+    FamilyResult,
+    HttpsResult,
+    NcsiResult,
+    ProbeResult,
+)
 from ._common import network_evidence, not_windows
 from ._host_advice import dns_steps, network_step, proxy_steps
 
@@ -18,8 +28,10 @@ __all__ = [
     "captive_portal",
     "clock_skew",
     "dns_failure",
+    "dns_sinkhole",
     "endpoint_unreachable",
     "internet_unreachable",
+    "ipv6_path_broken",
     "proxy_failure",
     "proxy_mismatch",
 ]
@@ -353,7 +365,7 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
         + "."
     )
     steps = [
-        f"Test from this PC: `Test-NetConnection {_host(bad[0])} -Port {_port(bad[0])}`.",
+        _test_step(bad[0]),
         "Ask the network team to allow the Microsoft 365 'Allow' and 'Optimize' endpoints "
         "and the OneDrive URLs in the firewall and the proxy.",
     ]
@@ -377,6 +389,18 @@ def endpoint_unreachable(ev: Evidence) -> Outcome:
         unreachable=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in failed],
         silent=[{"endpoint": a.target, "via": a.via, "error": a.error} for a in silent],
     )
+
+
+def _test_step(attempt: ProbeAttempt) -> str:
+    """``Test-NetConnection HOST -Port N``; HOST from probes.json only when it is a host name."""
+    host = host_argument(_host(attempt))
+    if host is None:
+        return (
+            "Test from this PC: `Test-NetConnection <host> -Port "
+            f"{_port(attempt)}` (type the endpoint's name: the one in probes.json is not a host "
+            f"name, so it was {NOT_SAFE_TO_PASTE})."
+        )
+    return f"Test from this PC: `Test-NetConnection {host} -Port {_port(attempt)}`."
 
 
 def _host(attempt: ProbeAttempt) -> str:
@@ -625,3 +649,431 @@ def _describe(setting: ProxySetting) -> str:
         return f"the PAC file {setting.autoconfig_url}"
     server = setting.proxy_for("https")
     return f"the proxy {server}" if server else "a direct connection"
+
+
+# ---- NET008 ipv6-path-broken -----------------------------------------------------------------
+
+#: Prefer IPv4: raise the IPv4-mapped prefix (::ffff:0:0/96) above ::/0 (precedence 40) in the
+#: prefix policy table that orders destination addresses (RFC 6724 section 2.1). Windows' default
+#: row for it is precedence 35, label 4 (`netsh interface ipv6 show prefixpolicies`; RFC 6724's
+#: default table), which the undo restores.
+PREFER_IPV4 = "netsh interface ipv6 set prefixpolicy ::ffff:0:0/96 100 4"
+PREFER_IPV4_UNDO = "netsh interface ipv6 set prefixpolicy ::ffff:0:0/96 35 4"
+
+
+def _budget_stopped(attempt: ProbeAttempt) -> bool:
+    return (attempt.error or "").startswith(_BUDGET_STOP)
+
+
+def _family_attempts(net: NetworkEvidence) -> dict[str, dict[str, ProbeAttempt]]:
+    """The ``ip_family`` attempts per endpoint: ``{"host:port": {"IPv4": ..., "IPv6": ...}}``."""
+    found: dict[str, dict[str, ProbeAttempt]] = {}
+    for attempt in net.of("ip_family"):
+        family = attempt.read(FamilyResult).family
+        if family is not None:
+            found.setdefault(attempt.target, {})[family] = attempt
+    return found
+
+
+def _ipv6_fix(host_os: str | None) -> Fix:
+    if host_os not in (None, "Windows"):
+        prefer: tuple[Change, ...] = (
+            ManualStep(
+                "Or prefer IPv4 on this machine: on Linux add the line `precedence ::ffff:0:0/96 "
+                "100` to /etc/gai.conf (the same RFC 6724 prefix policy).",
+                link="https://www.rfc-editor.org/rfc/rfc6724#section-2.1",
+            ),
+        )
+        needs_admin = False
+    else:
+        prefer = (
+            RunCommand(
+                PREFER_IPV4,
+                Shell.CMD,
+                undo=PREFER_IPV4_UNDO,
+                needs_admin=True,
+                safety=Safety.NEEDS_CONFIRMATION,
+                how="Until the path is repaired, make Windows try IPv4 first: in an elevated "
+                "Command Prompt run `{command}` (the undo puts back Windows' default row, "
+                "precedence 35, label 4).",
+            ),
+        )
+        needs_admin = True
+    return Fix(
+        "Repair the IPv6 path to Microsoft 365, or make the PC prefer IPv4 "
+        "(prefix policy ::ffff:0:0/96 at precedence 100)",
+        (
+            ManualStep(
+                "Have the network team repair IPv6 to the Microsoft 365 endpoints (router "
+                "advertisements, the IPv6 default route, the firewall's IPv6 rules, a VPN that "
+                "does not carry IPv6), or stop advertising IPv6 on this network if it is not "
+                "meant to be used.",
+                link="https://learn.microsoft.com/microsoft-365/enterprise/ipv6-support",
+            ),
+            *prefer,
+            ManualStep(
+                "Where Conditional Access uses named locations (trusted IP ranges), list the "
+                "network's IPv6 ranges there too: once IPv6 works, sign-ins arrive from IPv6 "
+                "addresses and would otherwise not match the location.",
+                link="https://learn.microsoft.com/entra/fundamentals/whats-new-ipv6",
+            ),
+        ),
+        safety=Safety.NEEDS_CONFIRMATION,
+        needs_admin=needs_admin,
+    )
+
+
+def ipv6_path_broken(ev: Evidence) -> Outcome:
+    """A required endpoint's IPv6 path is broken while IPv4 works.
+
+    What it checks:
+        Each required endpoint (login.microsoftonline.com, login.live.com, ...) once over IPv4
+        and once over IPv6, to the first address of each family: TCP to port 443, then the TLS
+        handshake, each within the probe's timeout. Fails when the name has IPv6 (AAAA)
+        addresses and the PC a route to them, but IPv6 is refused, unreachable or hangs while
+        IPv4 connects and completes TLS. Passes when both work, when the name has no AAAA
+        record, or when the PC has no IPv6 route (the message says which).
+    Why it matters:
+        Windows orders an endpoint's IPv6 addresses before its IPv4 ones (RFC 6724 address
+        selection), and login.microsoftonline.com and most Microsoft 365 names have AAAA
+        records. On a network that advertises IPv6 but does not carry it to Microsoft, sign-in
+        waits for IPv6 to time out, or fails, although "the internet works" over IPv4.
+    Evidence:
+        probes.json: the `ip_family` attempts (family, addresses, the address tried, whether
+        the PC has a route to it and from which local address, where a failure stopped: `tcp`
+        or `tls`) and the `dns` attempts. Runs on any OS.
+    Fix:
+        Repair IPv6 to the Microsoft 365 endpoints. Until then, make Windows prefer IPv4: in an
+        elevated prompt `netsh interface ipv6 set prefixpolicy ::ffff:0:0/96 100 4`; the undo,
+        `netsh interface ipv6 set prefixpolicy ::ffff:0:0/96 35 4`, restores Windows' default
+        row (precedence 35, label 4, as in RFC 6724's default policy table). Where Conditional
+        Access named locations list the organisation's IP ranges, add its IPv6 ranges.
+    Fix safety:
+        Needs confirmation: the prefix policy is machine-wide (admin rights) and changes the
+        order for every program; it is a workaround, not a repair.
+
+    References:
+        - RFC 6724, Default Address Selection for IPv6, the policy table: https://www.rfc-editor.org/rfc/rfc6724#section-2.1
+        - Guidance for configuring IPv6 in Windows (prefer IPv4 over IPv6 in prefix policies): https://learn.microsoft.com/troubleshoot/windows-server/networking/configure-ipv6-in-windows
+        - IPv6 support in Microsoft 365 services: https://learn.microsoft.com/microsoft-365/enterprise/ipv6-support
+        - Microsoft Entra IPv6 support, named locations: https://learn.microsoft.com/entra/fundamentals/whats-new-ipv6
+        - Azure CLI sign-in hangs on a broken IPv6 path: https://github.com/Azure/azure-cli/issues/28548
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    endpoints = _family_attempts(net)
+    if not endpoints:
+        lookups = net.of("dns")
+        if lookups and not any(a.ok for a in lookups):
+            return Outcome.unknown(
+                "no required name resolved, so neither IPv4 nor IPv6 could be probed (see NET003)"
+            )
+        if lookups or net.of("tcp"):
+            return Outcome.unknown(
+                "this bundle's probes.json has no per-family (IPv4 / IPv6) probe of the "
+                "endpoints: it was written by an older version; collect again to test IPv6"
+            )
+        return Outcome.unknown("the bundle's probes.json has no probe of the endpoints")
+    broken: list[tuple[str, ProbeAttempt, ProbeAttempt]] = []
+    both: list[str] = []
+    no_aaaa: list[str] = []
+    no_route: list[str] = []
+    proxied: list[str] = []
+    ipv6_only: list[str] = []
+    neither: list[str] = []
+    undecided: list[str] = []
+    for target, families in endpoints.items():
+        v4, v6 = families.get("IPv4"), families.get("IPv6")
+        if v4 is None or v6 is None:
+            undecided.append(f"{target}: only {', '.join(families)} was probed")
+            continue
+        r6 = v6.read(FamilyResult)
+        if v6.status is AttemptStatus.SKIPPED:
+            if v6.via:
+                proxied.append(target)
+            elif r6.route is False:
+                no_route.append(target)
+            elif not r6.addresses:
+                no_aaaa.append(target)
+            else:
+                undecided.append(f"{target}: {v6.error or 'IPv6 was not probed'}")
+            continue
+        if v6.ok:
+            (both if v4.ok else ipv6_only).append(target)
+            continue
+        failed = v6.status in (AttemptStatus.FAILED, AttemptStatus.TIMEOUT)
+        if not failed or _budget_stopped(v6) or not r6.addresses or not r6.route:
+            undecided.append(f"{target}: IPv6 {v6.error or v6.status.value}")
+        elif v4.ok:
+            broken.append((target, v4, v6))
+        elif _budget_stopped(v4) or v4.status not in (AttemptStatus.FAILED, AttemptStatus.TIMEOUT):
+            undecided.append(f"{target}: IPv4 {v4.error or v4.status.value}")
+        else:
+            neither.append(target)
+    if broken:
+        return _ipv6_broken(ev, broken)
+    if undecided:
+        return Outcome.unknown(
+            "the IPv6 path could not be judged for "
+            + "; ".join(undecided[:3])
+            + ("; ..." if len(undecided) > 3 else "")
+        )
+    if not (both or no_aaaa or no_route or ipv6_only):
+        if proxied and not neither:
+            return Outcome.not_applicable(
+                "every endpoint is reached through a proxy: the PC's own IPv6 path is not used"
+            )
+        return Outcome.unknown(
+            f"no endpoint could be reached over IPv4 ({', '.join(neither[:3])}), so its IPv6 "
+            "path cannot be compared (see NET004)"
+        )
+    parts: list[str] = []
+    if both:
+        parts.append(f"both IPv4 and IPv6 work for {_some(both)}")
+    if ipv6_only:
+        parts.append(f"IPv6 works but IPv4 does not for {_some(ipv6_only)}")
+    if no_aaaa:
+        parts.append(f"{_some(no_aaaa)} {_has(no_aaaa)} no IPv6 address (no AAAA record)")
+    if no_route:
+        parts.append(f"this PC has no IPv6 route (to {_some(no_route)})")
+    if proxied:
+        parts.append(f"{_some(proxied)} {_is(proxied)} reached through a proxy")
+    if neither:
+        parts.append(f"{_some(neither)}: neither IPv4 nor IPv6 connects (see NET004)")
+    return Outcome.passed(
+        "No IPv6 path is broken: " + "; ".join(parts) + ".",
+        both=both,
+        no_aaaa=no_aaaa,
+        no_route=no_route,
+        proxied=proxied,
+        ipv6_only=ipv6_only,
+        neither=neither,
+    )
+
+
+def _some(targets: list[str]) -> str:
+    return targets[0] + (f" and {len(targets) - 1} more" if len(targets) > 1 else "")
+
+
+def _has(targets: list[str]) -> str:
+    return "has" if len(targets) == 1 else "have"
+
+
+def _is(targets: list[str]) -> str:
+    return "is" if len(targets) == 1 else "are"
+
+
+def _ipv6_broken(ev: Evidence, broken: list[tuple[str, ProbeAttempt, ProbeAttempt]]) -> Outcome:
+    target, v4, v6 = broken[0]
+    r4, r6 = v4.read(FamilyResult), v6.read(FamilyResult)
+    how = "hangs" if v6.status is AttemptStatus.TIMEOUT else "fails"
+    stage = "the TLS handshake" if r6.stage == "tls" else "the TCP connection"
+    message = (
+        f"IPv6 to {target} {how} while IPv4 works: {stage} over IPv6 {how} "
+        f"({v6.error}), but IPv4 {r4.address} connects and completes TLS"
+        + (f" ({r4.tls_version})" if r4.tls_version else "")
+        + "."
+    )
+    if len(broken) > 1:
+        message += f" The same for {', '.join(t for t, _, _ in broken[1:4])}" + (
+            " and more." if len(broken) > 4 else "."
+        )
+    message += (
+        " The PC has an IPv6 route"
+        + (f" (from {r6.local_address})" if r6.local_address else "")
+        + " and Windows tries IPv6 first, so sign-in stalls or fails."
+    )
+    return Outcome.failed(
+        message,
+        fix=_ipv6_fix(ev.host_os),
+        broken=[
+            {
+                "endpoint": t,
+                "ipv6_address": b6.read(FamilyResult).address,
+                "ipv6_status": b6.status.value,
+                "ipv6_stage": b6.read(FamilyResult).stage,
+                "ipv6_error": b6.error,
+                "local_address": b6.read(FamilyResult).local_address,
+                "ipv4_address": b4.read(FamilyResult).address,
+                "ipv4_tls_version": b4.read(FamilyResult).tls_version,
+            }
+            for t, b4, b6 in broken
+        ],
+    )
+
+
+# ---- NET009 dns-sinkhole ---------------------------------------------------------------------
+
+#: Addresses that can never be Microsoft's, whatever the network: what a DNS blocklist answers.
+_NEVER_MICROSOFT: tuple[tuple[str, str], ...] = (
+    ("0.0.0.0/8", "the unspecified address"),  # RFC 1122 3.2.1.3: "this network"
+    ("::/128", "the unspecified address"),  # RFC 4291 2.5.2
+    ("127.0.0.0/8", "a loopback address"),  # RFC 1122 3.2.1.3
+    ("::1/128", "a loopback address"),  # RFC 4291 2.5.3
+    ("169.254.0.0/16", "a link-local address"),  # RFC 3927
+    ("fe80::/10", "a link-local address"),  # RFC 4291 2.5.6
+)
+#: Private ranges: a sinkhole too, unless a proxy is configured (which may be what they reach).
+_PRIVATE: tuple[tuple[str, str], ...] = (
+    ("10.0.0.0/8", "a private address (RFC 1918)"),
+    ("172.16.0.0/12", "a private address (RFC 1918)"),
+    ("192.168.0.0/16", "a private address (RFC 1918)"),
+    ("100.64.0.0/10", "a carrier-grade NAT address (RFC 6598)"),
+    ("fc00::/7", "a unique local address (RFC 4193)"),
+)
+
+
+def _classify(address: str) -> tuple[str, bool] | None:
+    """What ``address`` is when it cannot be Microsoft's: ``(description, private)``."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    for ranges, private in ((_NEVER_MICROSOFT, False), (_PRIVATE, True)):
+        for network, what in ranges:
+            if ip in ipaddress.ip_network(network):
+                return what, private
+    return None
+
+
+def dns_sinkhole(ev: Evidence) -> Outcome:
+    r"""A required name resolves to an address that cannot be Microsoft's: a DNS filter.
+
+    What it checks:
+        The addresses DNS gave for each required name (login.microsoftonline.com,
+        login.live.com, onedrive.live.com, ...): fails when one is 0.0.0.0 (or ::), a loopback
+        (127.0.0.0/8, ::1) or link-local (169.254.0.0/16, fe80::/10) address, or, while no proxy
+        is configured, a private one (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7). Says
+        which resolver answered. Addresses pinned with `--resolve` are the analyst's, not DNS
+        answers, and are not judged.
+    Why it matters:
+        That is how DNS blocklists and filters block a name (Pi-hole, AdGuard, a router's or a
+        security product's filter, a hosts-file entry): "privacy" lists that block telemetry
+        often catch 1drv.com, storage.live.com or the sign-in names too. The name "resolves",
+        so it looks like DNS works, but OneDrive connects to nothing and reports 0x8004de40.
+    Evidence:
+        probes.json: the `dns` attempts (addresses, where each came from: `dns` or
+        `resolve-option`, the resolver and its DNS servers) and the configured proxies.
+        Runs on any OS.
+    Fix:
+        Find the filter that answers (the DNS servers named in the finding, `ipconfig /all`, the
+        hosts file %SystemRoot%\System32\drivers\etc\hosts) and allow the Microsoft 365 and
+        OneDrive names in it; then flush the DNS cache (`ipconfig /flushdns`) and check with
+        `Resolve-DnsName login.microsoftonline.com`.
+    Fix safety:
+        Manual: the DNS filter is the network's (or the user's) device, not this PC's setting.
+
+    References:
+        - Microsoft 365 URLs and IP address ranges: https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges
+        - Required URLs and ports for OneDrive: https://learn.microsoft.com/sharepoint/required-urls-and-ports
+        - RFC 6890, special-purpose IP address registries: https://www.rfc-editor.org/rfc/rfc6890
+        - A blocklist that blocked 1drv.com / storage.live.com: https://github.com/crazy-max/WindowsSpyBlocker/issues/450
+
+    """
+    net = _network(ev)
+    if isinstance(net, Outcome):
+        return net
+    lookups = net.of("dns")
+    if not lookups:
+        return Outcome.unknown("the bundle's probes.json has no DNS probe")
+    answered = [a for a in lookups if a.ok]
+    if not answered:
+        if all(a.status is AttemptStatus.SKIPPED and a.via for a in lookups):
+            return Outcome.not_applicable("every name is resolved by the proxy, not by this PC")
+        return Outcome.unknown(
+            "no DNS lookup completed: " + (lookups[0].error or lookups[0].status.value)
+        )
+    proxy_configured = bool(net.config.get("proxies"))
+    judged: list[str] = []
+    pinned: list[str] = []
+    hits: list[dict[str, Any]] = []
+    private_behind_proxy: list[str] = []
+    for attempt in answered:
+        result = attempt.read(DnsResult)
+        from_dns = [a for i, a in enumerate(result.addresses) if result.source_of(i) == SOURCE_DNS]
+        if not from_dns:
+            pinned.append(attempt.target)
+            continue
+        judged.append(attempt.target)
+        for address in from_dns:
+            kind = _classify(address)
+            if kind is None:
+                continue
+            what, private = kind
+            if private and proxy_configured:
+                private_behind_proxy.append(f"{attempt.target} -> {address}")
+                continue
+            hits.append(
+                {
+                    "name": attempt.target,
+                    "address": address,
+                    "kind": what,
+                    "resolver": result.resolver or "the system resolver",
+                    "nameservers": list(result.nameservers),
+                }
+            )
+    if hits:
+        return _sinkholed(ev, hits)
+    if not judged:
+        return Outcome.unknown(
+            "every name's address came from --resolve, not from DNS: no DNS answer to judge "
+            f"({', '.join(pinned[:3])}{', ...' if len(pinned) > 3 else ''})"
+        )
+    resolvers = sorted(
+        {
+            a.read(DnsResult).resolver or "the system resolver"
+            for a in answered
+            if a.target in judged
+        }
+    )
+    message = (
+        f"All {len(judged)} name(s) resolved by DNS point to public addresses "
+        f"(answered by {', '.join(resolvers)})"
+    )
+    if private_behind_proxy:
+        message += f"; {', '.join(private_behind_proxy[:3])} is private, but a proxy is configured"
+    if pinned:
+        message += f"; {len(pinned)} pinned with --resolve not judged"
+    return Outcome.passed(
+        message + ".", resolvers=resolvers, pinned=pinned, private=private_behind_proxy
+    )
+
+
+def _sinkholed(ev: Evidence, hits: list[dict[str, Any]]) -> Outcome:
+    first = hits[0]
+    names = list(dict.fromkeys(h["name"] for h in hits))
+    system = first["resolver"].startswith("the system resolver")
+    message = (
+        f"{first['name']} resolves to {first['address']} ({first['kind']}), answered by "
+        f"{first['resolver']}"
+        + (" (or the hosts file)" if system else "")
+        + ": that cannot be Microsoft's server. A DNS filter or blocklist answers for "
+        "Microsoft's sign-in names, so OneDrive connects to nothing."
+    )
+    if len(names) > 1:
+        message += f" Also sinkholed: {', '.join(names[1:4])}" + (
+            f" and {len(names) - 4} more." if len(names) > 4 else "."
+        )
+    servers = first["nameservers"]
+    where = f"the DNS server(s) {', '.join(servers)}" if servers else "the DNS servers of this PC"
+    return Outcome.failed(
+        message,
+        fix=Fix(
+            f"Allow Microsoft's sign-in names in the DNS filter that answers {first['address']} "
+            f"for {first['name']}",
+            manual(
+                f"Find the filter behind {where}: a Pi-hole or AdGuard blocklist, the router's "
+                "or a security product's DNS filtering, or an entry in the hosts file "
+                r"(%SystemRoot%\System32\drivers\etc\hosts).",
+                f"Allow (allowlist) {', '.join(names[:4])} and the other Microsoft 365 and "
+                "OneDrive names (Microsoft 365 URLs and IP address ranges) in it.",
+                *dns_steps(ev.host_os),
+            ),
+        ),
+        sinkholed=hits,
+        resolver=first["resolver"],
+    )

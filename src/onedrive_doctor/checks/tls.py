@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..evidence import Evidence, NetworkEvidence
-from ..fixes import manual
-from ..knowledge.endpoints import REQUIRED_ENDPOINTS
+from ..fixes import ManualStep, manual
+from ..knowledge.endpoints import REQUIRED_ENDPOINTS, parse_host_port
+from ..knowledge.interception_vendors import (
+    MAY_BE_INTENDED,
+    MICROSOFT_NO_INSPECTION,
+    TENANT_RESTRICTIONS,
+    VENDORS,
+    Vendor,
+    identify_vendor,
+    interception_kind,
+)
 from ..knowledge.microsoft_pki import common_name, is_microsoft_issuer
 from ..model import Fix, Outcome, Severity
 from ..probes.attempt import AttemptStatus, ProbeAttempt
@@ -184,7 +193,14 @@ def tls_interception(ev: Evidence) -> Outcome:
         The certificate chain each required endpoint (login.microsoftonline.com,
         enterpriseregistration.windows.net, <tenant>-my.sharepoint.com, ...) presents to the TLS
         scan, direct and through the proxy. Fails when it does not lead to the expected
-        Microsoft issuers but, e.g., to a corporate inspection CA or an antivirus root.
+        Microsoft issuers but, e.g., to a corporate inspection CA or an antivirus root. Says
+        what kind of interception it is: on the sign-in hosts (login.microsoftonline.com,
+        login.microsoft.com, login.windows.net, login.live.com) it can be intended, as Tenant
+        Restrictions v1 requires it; on device.login.microsoftonline.com,
+        enterpriseregistration.windows.net and the OneDrive / SharePoint hosts it must be
+        bypassed. Names the product from the issuer (Zscaler, Netskope, Palo Alto Networks,
+        Fortinet, Cisco Umbrella, Blue Coat / Symantec, Sophos, Check Point, Forcepoint,
+        mitmproxy, ...).
 
     Why it matters:
         Microsoft asks that device.login.microsoftonline.com and
@@ -202,7 +218,10 @@ def tls_interception(ev: Evidence) -> Outcome:
         Have the network / security team exclude the Microsoft 365 Optimize and Allow
         endpoints (login.microsoftonline.com, device.login.microsoftonline.com,
         enterpriseregistration.windows.net, *.sharepoint.com) from TLS inspection on the proxy,
-        firewall or endpoint-security product, or send them direct with a PAC file.
+        firewall or endpoint-security product, or send them direct with a PAC file. When the
+        issuer names the product, the finding gives that vendor's "do not decrypt" setting and
+        its documentation. Where Tenant Restrictions v1 is in use, keep intercepting only the
+        sign-in hosts it needs.
 
     Fix safety:
         Manual only: the change is on a device or product this tool does not control. Never
@@ -215,6 +234,9 @@ def tls_interception(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/microsoft-365/enterprise/microsoft-365-network-connectivity-principles
         - Troubleshoot Microsoft Entra hybrid joined devices:
           https://learn.microsoft.com/entra/identity/devices/troubleshoot-hybrid-join-windows-current
+        - Tenant Restrictions v1 (the proxy intercepts the sign-in hosts):
+          https://learn.microsoft.com/entra/identity/enterprise-apps/tenant-restrictions
+        - The vendors' inspection exemption pages: onedrive_doctor/knowledge/interception_vendors.py
 
     """
     net = _network(ev)
@@ -230,14 +252,17 @@ def tls_interception(ev: Evidence) -> Outcome:
             continue
         # The leaf's issuer decides: a re-signing proxy may well send Microsoft's roots too.
         legit = is_microsoft_issuer(issuers[0]) or any(dn in trusted for dn in issuers)
-        seen.append(
-            {
-                "endpoint": attempt.target,
-                "via": attempt.via,
-                "issuer": issuers[0],
-                "microsoft": legit,
-            }
-        )
+        item: dict[str, Any] = {
+            "endpoint": attempt.target,
+            "via": attempt.via,
+            "issuer": issuers[0],
+            "microsoft": legit,
+        }
+        if not legit:
+            vendor = identify_vendor(issuers)
+            item["kind"] = interception_kind(_endpoint_host(attempt.target))
+            item["vendor"] = vendor.name if vendor else None
+        seen.append(item)
     if not seen:
         return Outcome.unknown("no endpoint's certificate was seen (no HTTPS connection succeeded)")
     bad = [item for item in seen if not item["microsoft"]]
@@ -247,27 +272,97 @@ def tls_interception(ev: Evidence) -> Outcome:
             f"(e.g. {common_name(seen[0]['issuer']) or seen[0]['issuer']}).",
             endpoints=seen,
         )
+    return _intercepted(bad)
+
+
+def _endpoint_host(target: str) -> str:
+    try:
+        return parse_host_port(target)[0]
+    except ValueError:
+        return target
+
+
+def _intercepted(bad: list[dict[str, Any]]) -> Outcome:
+    """The TLS002 failure: who re-signs, where it may be intended, and how to exempt."""
     first = bad[0]
     issuer = common_name(first["issuer"]) or first["issuer"]
-    hosts = [item["endpoint"].rsplit(":", 1)[0] for item in bad]
+    hosts = list(dict.fromkeys(_endpoint_host(item["endpoint"]) for item in bad))
     never = [e.host for e in REQUIRED_ENDPOINTS if e.never_inspect]
-    return Outcome.failed(
+    vendor = next((v for v in (_vendor(item) for item in bad) if v is not None), None)
+    intended = [h for h in hosts if interception_kind(h) == MAY_BE_INTENDED]
+    bypass = [h for h in hosts if h not in intended]
+    by = f"{issuer!r}" + (f" ({vendor.name})" if vendor else "")
+    message = (
         f"TLS to {', '.join(hosts[:3])}{' and others' if len(hosts) > 3 else ''} is re-signed "
-        f"by {issuer!r}, not by Microsoft's certificate authorities: a proxy, firewall or "
-        f"security product inspects the connection. Microsoft says {' and '.join(never)} must "
-        "never be inspected.",
-        fix=Fix(
-            "Exclude the Microsoft 365 sign-in endpoints from TLS inspection",
-            manual(
+        f"by {by}, not by Microsoft's certificate authorities: a proxy, firewall or "
+        "security product inspects the connection."
+    )
+    if bypass:
+        message += (
+            f" Inspection of {', '.join(bypass[:3])}{' and others' if len(bypass) > 3 else ''} "
+            "must be bypassed: it breaks device authentication, device registration and "
+            "OneDrive sign-in."
+        )
+    if intended:
+        message += (
+            f" On {', '.join(intended[:3])} it can be intended (Tenant Restrictions v1 "
+            "intercepts the sign-in hosts to add its header); the device and OneDrive hosts "
+            "must still bypass it."
+        )
+    message += f" Microsoft says {' and '.join(never)} must never be inspected."
+    steps: list[ManualStep] = []
+    exempt = ", ".join([*never, *(h for h in bypass if h not in never)])
+    if vendor is not None:
+        steps.append(
+            ManualStep(
+                f"{vendor.name}: {vendor.guidance}: {exempt}, and the tenant's *.sharepoint.com "
+                "hosts.",
+                link=vendor.link,
+            )
+        )
+    else:
+        steps.append(
+            ManualStep(
                 f"Ask the team that runs the device issuing {issuer!r} to bypass TLS inspection "
-                f"for {', '.join(never)}, login.microsoftonline.com and the tenant's "
-                "*.sharepoint.com hosts (Microsoft 365 'Optimize' and 'Allow' endpoints).",
-                "Do not work around it on the PC by trusting or removing root certificates.",
-            ),
-        ),
+                f"for {exempt}, login.microsoftonline.com and the tenant's *.sharepoint.com hosts "
+                "(Microsoft 365 'Optimize' and 'Allow' endpoints)."
+            )
+        )
+    steps.append(
+        ManualStep(
+            "Microsoft 365's network connectivity principles ask to bypass TLS inspection for "
+            "the Optimize and Allow endpoints.",
+            link=MICROSOFT_NO_INSPECTION,
+        )
+    )
+    if intended:
+        steps.append(
+            ManualStep(
+                "If Tenant Restrictions v1 is in use, keep intercepting only the sign-in hosts "
+                f"it needs ({', '.join(intended)}).",
+                link=TENANT_RESTRICTIONS,
+            )
+        )
+    steps.extend(
+        manual("Do not work around it on the PC by trusting or removing root certificates.")
+    )
+    return Outcome.failed(
+        message,
+        fix=Fix("Exclude the Microsoft 365 sign-in endpoints from TLS inspection", tuple(steps)),
         reissued=bad,
         issuer=first["issuer"],
+        vendor=vendor.name if vendor else None,
+        vendor_guidance=vendor.link if vendor else None,
+        may_be_intended=intended,
+        must_bypass=bypass,
     )
+
+
+def _vendor(item: dict[str, Any]) -> Vendor | None:
+    name = item.get("vendor")
+    if not name:
+        return None
+    return next((v for v in VENDORS if v.name == name), None)
 
 
 def _issuers(attempt: ProbeAttempt, net: NetworkEvidence) -> list[str]:

@@ -7,7 +7,9 @@ probes then use); everywhere the network probes run unless switched off.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -78,10 +80,15 @@ def _collect_into(
 
         progress(f"Probing the network (up to {network.budget:g} s)...")
         opts = _with_tenant(network, registry)
+        started = time.monotonic()
         probes = run_network_probes(opts, registry)
         writer.write("probes.json", (json.dumps(probes, indent=2, allow_nan=False) + "\n").encode())
-        if registry is not None:
-            _replay(writer, opts, progress)
+        # The budget is the whole run's (docs/spec/cli.md): the replay gets what the probes
+        # left, and none when they used it all (TLS001 then judges from the scans, or says
+        # unknown).
+        left = opts.budget - (time.monotonic() - started)
+        if registry is not None and left > 0:
+            _replay(writer, dataclasses.replace(opts, budget=left), progress)
     if redact:
         from ..bundle.redact import Redactor, redact_bundle
 

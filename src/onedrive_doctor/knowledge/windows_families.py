@@ -17,6 +17,7 @@ https://learn.microsoft.com/windows/win32/secauthn/cipher-suites-in-schannel lis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import enum
 import re
@@ -37,6 +38,7 @@ __all__ = [
     "ProtocolState",
     "Source",
     "WindowsFamily",
+    "Wire",
     "family_by_label",
     "family_for",
     "protocols_in_mask",
@@ -55,6 +57,29 @@ class Source:
     section: str
     title: str
     url: str
+
+
+@dataclass(frozen=True)
+class Wire:
+    """How this release's Schannel lays out its ClientHello, and the recordings that show it.
+
+    ``extensions``: ExtensionType names in the order Schannel sends them; one the hello does
+    not carry is skipped (ALPN only when the application asks for it, the TLS 1.3 ones only
+    when TLS 1.3 is offered); ``session_ticket`` is sent only when listed. ``not_sent``: suites
+    the Microsoft page lists as enabled that no recording of this release sends; they stay
+    implemented (a configured list can name them) but are left out of the default hello.
+    ``without_update``: the default list before ``cipher_suites_update`` as recorded (``None``:
+    the updated list without the suites the update adds). ``recordings``: the captures this is
+    taken from; ``notes``: where a page and the wire disagree, or what no recording shows.
+    ``signature_algorithms_recorded``: whether a recording of this release shows that order.
+    """
+
+    extensions: tuple[str, ...]
+    recordings: tuple[Source, ...] = ()
+    notes: tuple[str, ...] = ()
+    not_sent: tuple[str, ...] = ()
+    without_update: tuple[str, ...] | None = None
+    signature_algorithms_recorded: bool = False
 
 
 class ProtocolState(enum.Enum):
@@ -434,10 +459,33 @@ _CURVES_OFF_10 = (
     "secp256k1",
 )
 
-# docs/knowledge/windows-tls.md has no signature_algorithms list for any release. These are the
-# orders seen in Schannel ClientHello captures, recorded as an approximation and listed in
-# ``assumed``: SHA-256 first, SHA-1 kept for compatibility, SHA-512 last; RSA-PSS (needed for
-# TLS 1.3) placed first from the release that has the newer Schannel.
+# No Microsoft page lists Schannel's signature_algorithms; these orders are the recorded ones
+# (``Wire.recordings``; byte-compared in tests/windows/test_recorded_hellos.py). Windows 7 (IE 11,
+# 2017) sends the SHA-512 pairs first; Windows 8.1 (IE 11, 2016) each SHA-512 entry after its
+# SHA-384 one; Windows 10 1507 to 1803 (Edge 12/13/15/17, IE 11) the SHA-512 pairs last; Windows 11
+# (curl, 2026) the RSA-PSS schemes first, then the 1507 order.
+_SIG_WIN7 = (
+    "rsa_pkcs1_sha512",
+    "ecdsa_secp521r1_sha512",
+    "rsa_pkcs1_sha256",
+    "rsa_pkcs1_sha384",
+    "rsa_pkcs1_sha1",
+    "ecdsa_secp256r1_sha256",
+    "ecdsa_secp384r1_sha384",
+    "ecdsa_sha1",
+    "dsa_sha1",
+)
+_SIG_WIN81 = (
+    "rsa_pkcs1_sha256",
+    "rsa_pkcs1_sha384",
+    "rsa_pkcs1_sha512",
+    "rsa_pkcs1_sha1",
+    "ecdsa_secp256r1_sha256",
+    "ecdsa_secp384r1_sha384",
+    "ecdsa_secp521r1_sha512",
+    "ecdsa_sha1",
+    "dsa_sha1",
+)
 _SIG_LEGACY = (
     "rsa_pkcs1_sha256",
     "rsa_pkcs1_sha384",
@@ -450,6 +498,80 @@ _SIG_LEGACY = (
     "ecdsa_secp521r1_sha512",
 )
 _SIG_PSS = ("rsa_pss_rsae_sha256", "rsa_pss_rsae_sha384", "rsa_pss_rsae_sha512", *_SIG_LEGACY)
+
+# --- what goes on the wire -----------------------------------------------------------------------
+
+# Extension order (ExtensionType names). Every Schannel recording sends server_name and
+# status_request first, then supported_groups, ec_point_formats, signature_algorithms; session
+# ticket (never on Windows 7), ALPN (when the application asks), extended_master_secret, and
+# renegotiation_info last. Windows 11 (TLS 1.3) moves supported_versions and
+# signature_algorithms up and adds key_share, post_handshake_auth and psk_key_exchange_modes.
+_EXT_7 = (
+    "server_name",
+    "status_request",
+    "supported_groups",
+    "ec_point_formats",
+    "signature_algorithms",
+    "extended_master_secret",
+    "renegotiation_info",
+)
+_EXT_8 = (
+    "server_name",
+    "status_request",
+    "supported_groups",
+    "ec_point_formats",
+    "signature_algorithms",
+    "session_ticket",
+    "application_layer_protocol_negotiation",
+    "extended_master_secret",
+    "renegotiation_info",
+)
+_EXT_13 = (
+    "server_name",
+    "status_request",
+    "supported_versions",
+    "signature_algorithms",
+    "session_ticket",
+    "supported_groups",
+    "ec_point_formats",
+    "application_layer_protocol_negotiation",
+    "key_share",
+    "post_handshake_auth",
+    "extended_master_secret",
+    "renegotiation_info",
+    "psk_key_exchange_modes",
+)
+
+# Windows 7 before KB3042058: the recorded hellos (IE 8 and IE 9 on Windows 7, 2013, TLS 1.0)
+# send AES128-SHA, AES256-SHA, RC4-SHA, 3DES, ECDHE-RSA-AES128/256-SHA, ECDHE-ECDSA-AES128/256-SHA,
+# DHE-DSS-AES128/256-SHA, DHE-DSS-3DES, RC4-MD5, which is also the first group of the "SSL Cipher
+# Suite Order" policy's factory list. The TLS 1.2-only suites follow in that help text's next
+# groups ("TLS 1.2 SHA256 and SHA384", then the ECDSA AES-GCM ones, in KB3042058's relative order
+# where the help text's excerpt ends); no recording shows them.
+_WIN7_FACTORY = (
+    "TLS_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_SHA",
+    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA",
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA",
+    "TLS_DHE_DSS_WITH_3DES_EDE_CBC_SHA",
+    "TLS_RSA_WITH_RC4_128_MD5",
+    "TLS_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_RSA_WITH_AES_256_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA384",
+    "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256",
+    "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+)
 
 
 # --- sources and shared notes --------------------------------------------------------------------
@@ -506,32 +628,84 @@ _S_ADVISORY = Source(
 )
 
 
+# Recorded ClientHellos. SSL Labs' client captures as testssl.sh ships them (the capture date is
+# the hello's gmt_unix_time); the .NET captures of rgl/tls-dump-clienthello (lists, no bytes);
+# a Wireshark decode of curl.exe over Schannel on Windows 11 (order and lengths, no bytes).
+_SSLLABS = "https://github.com/testssl/testssl.sh/blob/3.2/etc/client-simulation.txt"
+_TLSDUMP = "https://github.com/rgl/tls-dump-clienthello/blob/main/"
+
+
+def _ssllabs(client: str, captured: str) -> Source:
+    return Source("wire recording", f"SSL Labs client '{client}' (captured {captured})", _SSLLABS)
+
+
+_R_IE11_W7 = _ssllabs("IE 11 Win 7", "2017-06-29")
+_R_IE8_W7 = _ssllabs("IE 8 Win 7", "2013-08-01")
+_R_IE810_W7 = _ssllabs("IE 8-10 Win 7", "2015-09-09")
+_R_IE11_W81 = _ssllabs("IE 11 Win 8.1", "2016-06-23")
+_R_EDGE12 = _ssllabs("Edge 12 Win 10", "2015-06-23, a pre-release build")
+_R_IE11_W10 = _ssllabs("IE 11 Win 10 / Edge 13 Win 10", "2016-06-23")
+_R_EDGE15 = _ssllabs("Edge 15 Win 10", "2018-02-01")
+_R_EDGE17 = _ssllabs("Edge 17 Win 10", "2019-04-23")
+_R_NET_2019 = Source(
+    "wire recording",
+    ".NET 6.0.12 and .NET Framework 4.8 on Windows Server 2019 1809 (2022-12): versions, suites, "
+    "groups",
+    _TLSDUMP + "example-clients-output-windows-server-2019-1809.md",
+)
+_R_NET_2022 = Source(
+    "wire recording",
+    ".NET 6.0.12 and .NET Framework 4.8 on Windows Server 2022 21H2 (2022-12): versions, suites, "
+    "groups",
+    _TLSDUMP + "example-clients-output-windows-server-2022-21h2.md",
+)
+_R_CURL_W11 = Source(
+    "wire recording",
+    "curl.exe over Schannel on Windows 11, Wireshark decode (2026-09-15): extension order and "
+    "lengths, suites, groups, key shares, signature algorithms (a published course capture)",
+    "stored public capture, search index file 69587221491",
+)
+
+_N_DHE_CBC_7 = (
+    "TLS_DHE_RSA_WITH_AES_256/128_CBC_SHA: Microsoft's Windows 7 page lists them as enabled, yet "
+    "no Windows 7 recording (2013, 2015, 2017) sends them; the hello follows the wire and keeps "
+    "them as implemented but not offered"
+)
+_N_FACTORY_7 = (
+    "without KB3042058: the TLS 1.0 suites are in the recorded order (IE 8/9 on Windows 7, 2013); "
+    "where the TLS 1.2-only suites sit is not recorded: the SSL Cipher Suite Order policy's help "
+    "text groups them after those"
+)
+_N_NO_RECORDING = (
+    "no recording of this release: the hello's layout is that of the nearest recorded one"
+)
+
+
 def _suites_page(title: str, page: str) -> Source:
     return _page("§3.2", title, page)
 
 
 _A_SIGALGS = (
-    "signature_algorithms: no Microsoft document in docs/knowledge/windows-tls.md lists Schannel's "
-    "signature_algorithms; the order is an approximation from observed Schannel ClientHellos, "
-    "and where RSA-PSS first appears (10 1809 / Server 2019 here) is a guess"
+    "signature_algorithms: no Microsoft page lists them and no recording of this release shows "
+    "them; the order is the nearest recorded release's, and where RSA-PSS first appears (10 1809 "
+    "/ Server 2019 here) is a guess"
 )
 _A_LIFECYCLE = (
-    "support dates are not in docs/knowledge/windows-tls.md: they are Microsoft lifecycle dates "
-    "(learn.microsoft.com/lifecycle) as mirrored by a third-party dataset, not re-read at the "
-    "source"
+    "support dates: Microsoft lifecycle dates (learn.microsoft.com/lifecycle) as mirrored by a "
+    "third-party dataset, not re-read at the source"
 )
 _A_WININET_IE11 = (
     "wininet_secure_protocols: Internet Explorer's default SecureProtocols is 'IE version "
-    "specific' and undocumented per release (§4.3); 0xA80 (TLS 1.0-1.2) assumes IE 11"
+    "specific' and undocumented per release; 0xA80 (TLS 1.0-1.2) assumes IE 11"
 )
 _A_WINHTTP_KB5017811 = (
     "winhttp_default_protocols: KB5017811 (Sept 2022) may have switched TLS 1.0/1.1 off by "
-    "default for WinHTTP/WinINet on this release; its final status is not verified (§9.10), so "
+    "default for WinHTTP/WinINet on this release; its final status is not verified, so "
     "the option-flags default is kept"
 )
 _A_DHE_22H2 = (
     "DHE_RSA_*_GCM: the 22H2 page lists them as supported but not enabled while the 20H2/21H1 "
-    "page lists them enabled (#5/#6); taken as documented, not verified on a device (§9.5)"
+    "page lists them enabled; taken as documented, not verified on a device"
 )
 
 
@@ -566,7 +740,8 @@ class WindowsFamily:
 
     ``updates`` are the :data:`KB_UPDATES` that matter here, ``lifecycle`` the support dates,
     ``sources`` the documents, and ``assumed`` says, in words a finding can quote, which values
-    no document settles.
+    no document settles. ``wire`` is the hello's layout and the recordings it comes from: where a
+    page and every recording disagree, ``cipher_suites`` follows the recordings (``Wire.notes``).
     """
 
     key: str
@@ -597,6 +772,7 @@ class WindowsFamily:
     aliases: tuple[str, ...]
     sources: tuple[Source, ...]
     assumed: tuple[str, ...]
+    wire: Wire
 
     @property
     def tls13_available(self) -> bool:
@@ -618,10 +794,13 @@ class WindowsFamily:
         """The default list without ``cipher_suites_update``: its added suites removed.
 
         Microsoft documents only the updated order, so the order of the remaining suites is
-        assumed unchanged. Equal to ``cipher_suites`` when no update is recorded.
+        assumed unchanged unless a recording shows the older order (``Wire.without_update``).
+        Equal to ``cipher_suites`` when no update is recorded.
         """
         if self.cipher_suites_update is None:
             return self.cipher_suites
+        if self.wire.without_update is not None:
+            return self.wire.without_update
         added = set(KB_UPDATES[self.cipher_suites_update].adds_cipher_suites)
         return tuple(s for s in self.cipher_suites if s not in added)
 
@@ -660,7 +839,9 @@ def _fam(
     aliases: tuple[str, ...] = (),
     sources: tuple[Source, ...],
     assumed: tuple[str, ...] = (),
+    wire: Wire,
 ) -> WindowsFamily:
+    offered = tuple(s for s in _iana(schannel) if s not in wire.not_sent)
     return WindowsFamily(
         key=key,
         name=name,
@@ -672,9 +853,11 @@ def _fam(
         lifecycle=lifecycle,
         protocols=protocols,
         schannel_cipher_suites=schannel,
-        cipher_suites=_iana(schannel),
+        cipher_suites=offered,
         cipher_suites_update=suites_update,
-        supported_cipher_suites=tuple(s for s in _iana(off) if s not in _iana(schannel)),
+        supported_cipher_suites=tuple(
+            dict.fromkeys(s for s in (*wire.not_sent, *_iana(off)) if s not in offered)
+        ),
         explicit_cipher_suites=_iana(explicit),
         curves=curves,
         supported_curves=curves_off,
@@ -692,7 +875,12 @@ def _fam(
             *sources,
             Source("not in docs/knowledge/windows-tls.md", "Microsoft lifecycle", lifecycle.url),
         ),
-        assumed=(*assumed, _A_SIGALGS, _A_LIFECYCLE),
+        assumed=(
+            *assumed,
+            *(() if wire.signature_algorithms_recorded else (_A_SIGALGS,)),
+            _A_LIFECYCLE,
+        ),
+        wire=wire,
     )
 
 
@@ -727,6 +915,8 @@ def _pre10(
     winhttp_update: str | None,
     wininet: int,
     tls12_registry: bool,
+    sigalgs: tuple[str, ...],
+    wire: Wire,
 ) -> WindowsFamily:
     return _fam(
         key,
@@ -743,7 +933,7 @@ def _pre10(
         explicit=_EXPLICIT_PRE1607,
         curves=_CURVES_PRE10,
         curves_off=_CURVES_OFF_PRE10,
-        sigalgs=_SIG_LEGACY,
+        sigalgs=sigalgs,
         winhttp=winhttp,
         winhttp_update=winhttp_update,
         wininet=wininet,
@@ -754,35 +944,36 @@ def _pre10(
         aliases=aliases,
         sources=(_S_PROTOCOLS, suites_page, _S_SUFFIX, _S_WINHTTP, _S_DHE, _S_CMDLETS),
         assumed=assumed,
+        wire=wire,
     )
 
 
 _A_WIN7 = (
     "TLS 1.1/1.2 'Disabled' in the protocols table is read as disabled by default: KB3140245 "
-    "says they 'are not enabled by default in Windows 7' and need registry values (§3.1)",
-    "cipher_suites are the KB3042058 order the page shows; without that update the DHE_RSA and "
-    "RSA AES-GCM suites are missing (cipher_suites_without_update keeps the rest in order)",
+    "says they 'are not enabled by default in Windows 7' and need registry values",
+    "cipher_suites are the KB3042058 order as recorded on the wire; without that update the "
+    "DHE_RSA and RSA AES-GCM suites are missing and the older order applies",
     "winhttp_default_protocols stays 0xA0 with KB3140245 installed until DefaultSecureProtocols "
-    "is set: the installer does not add the value (§4.4); one Microsoft page says the value is "
-    "not required (§9.3), the WinHTTP reference and the other articles say it is",
+    "is set: the installer does not add the value; one Microsoft page says the value is "
+    "not required, the WinHTTP reference and the other articles say it is",
     _A_WININET_IE11 + " (Windows 7 ships IE 8, whose default is SSL 3.0 + TLS 1.0 = 0xA0)",
     "signature algorithms: SHA-512 pairs assume KB2973337 (2014) is installed",
 )
 _A_WIN8 = (
     "TLS 1.1/1.2: Schannel follows Microsoft's protocols table ('Windows 8/Windows Server 2012 | "
-    "Enabled'); Microsoft's readiness script still sets DisabledByDefault=0 on NT 6.2 (§9.4), "
+    "Enabled'); Microsoft's readiness script still sets DisabledByDefault=0 on NT 6.2, "
     "which is harmless. WinHTTP's own default there stays SSL 3.0 + TLS 1.0 (0xA0), a separate "
     "layer",
     "cipher_suites are the KB3042058 order the page shows; without that update the DHE_RSA and "
     "RSA AES-GCM suites are missing",
     "winhttp_update: KB3140245's own text lists Server 2012, 7 SP1 and 2008 R2 SP1, not the "
-    "Windows 8 client, yet the OneDrive article says to install it on Windows 8 (§9.2)",
+    "Windows 8 client, yet the OneDrive article says to install it on Windows 8",
     "wininet_secure_protocols: Internet Explorer 10 default assumed to be SSL 3.0 + TLS 1.0 "
-    "(0xA0); IE's default is version specific and undocumented (§4.3)",
+    "(0xA0); IE's default is version specific and undocumented",
 )
 _A_WIN81 = (
     "cipher_suites are the KB2919355 order the page shows (Advisory 3042058 also lists 8.1); "
-    "which suites KB2919355 added is not listed: DHE_RSA_*_GCM is inferred (§8 rule 3)",
+    "which suites KB2919355 added is not listed: DHE_RSA_*_GCM is inferred",
     _A_WININET_IE11,
 )
 
@@ -805,6 +996,7 @@ def _win10(
     updates: tuple[str, ...] = (),
     aliases: tuple[str, ...] = (),
     assumed: tuple[str, ...] = (),
+    wire: Wire | None = None,
 ) -> WindowsFamily:
     return _fam(
         f"win10-{release.lower()}",
@@ -828,6 +1020,7 @@ def _win10(
         aliases=aliases,
         sources=(_S_PROTOCOLS, suites_page, curves_page, _S_WINHTTP, _S_DHE, _S_CMDLETS),
         assumed=(*assumed, _A_WININET_IE11),
+        wire=Wire(_EXT_8, notes=(_N_NO_RECORDING,)) if wire is None else wire,
     )
 
 
@@ -841,7 +1034,9 @@ def _win11(
     off: tuple[str, ...],
     suites_page: Source,
     curves_page: Source | None = None,
+    curves_off: tuple[str, ...] = _CURVES_OFF_10,
     assumed: tuple[str, ...] = (),
+    wire: Wire,
 ) -> WindowsFamily:
     groups = _S_CURVES_1607 if curves_page is None else curves_page
     return _fam(
@@ -857,7 +1052,7 @@ def _win11(
         off=off,
         explicit=_EXPLICIT_1607,
         curves=_CURVES_1607,
-        curves_off=_CURVES_OFF_10,
+        curves_off=curves_off,
         sigalgs=_SIG_PSS,
         winhttp=_WINHTTP_11,
         wininet=_WININET_11,
@@ -865,9 +1060,10 @@ def _win11(
         assumed=(
             *assumed,
             "wininet_secure_protocols: Internet Options default assumed TLS 1.0-1.3 (0x2A80); "
-            "undocumented per release (§4.3), and Microsoft says TLS 1.0/1.1 'have already been "
-            "disabled' for WinINet in newer builds (§3.1)",
+            "undocumented per release, and Microsoft says TLS 1.0/1.1 'have already been "
+            "disabled' for WinINet in newer builds",
         ),
+        wire=wire,
     )
 
 
@@ -924,6 +1120,100 @@ _P_2025 = _suites_page(
     "tls-cipher-suites-in-windows-server-2025",
 )
 
+_WIRE_7 = Wire(
+    _EXT_7,
+    recordings=(_R_IE11_W7, _R_IE810_W7, _R_IE8_W7),
+    notes=(_N_DHE_CBC_7, _N_FACTORY_7),
+    not_sent=_CBC_DHE_RSA,
+    without_update=_WIN7_FACTORY,
+    signature_algorithms_recorded=True,
+)
+_WIRE_2008R2 = dataclasses.replace(
+    _WIRE_7,
+    notes=(
+        *_WIRE_7.notes,
+        "the recordings are of Windows 7 clients; Server 2008 R2 SP1 is the same build (7601)",
+    ),
+)
+_WIRE_8 = Wire(
+    _EXT_8,
+    notes=(
+        _N_NO_RECORDING + " (8.1 for the extensions, Windows 7 for the signature algorithms: "
+        "KB2973337 added SHA-512 to 7, 8 and their servers alike)",
+    ),
+)
+_WIRE_81 = Wire(_EXT_8, recordings=(_R_IE11_W81,), signature_algorithms_recorded=True)
+_WIRE_2012R2 = dataclasses.replace(
+    _WIRE_81,
+    notes=("the recording is of a Windows 8.1 client; Server 2012 R2 is the same build (9600)",),
+)
+
+_N_EDGE = (
+    "the recording sends no DHE or RC4 suite: Edge leaves those out itself (Schannel sends "
+    "DHE_RSA AES-GCM by default: the .NET recordings on Server 2019), so the page's list is kept"
+)
+_N_LISTS_ONLY = (
+    "the recording lists versions, suites and groups, not the extension order or the signature "
+    "algorithms: those come from the nearest recorded release"
+)
+_WIRE_1507 = Wire(
+    _EXT_8,
+    recordings=(_R_EDGE12,),
+    notes=(
+        "the recording is of a pre-release build (2015-06): it lacks the DHE_RSA AES-CBC and RC4 "
+        "suites the 1507 page lists, so the page is followed for the suites",
+    ),
+    signature_algorithms_recorded=True,
+)
+_WIRE_1511 = Wire(_EXT_8, recordings=(_R_IE11_W10,), signature_algorithms_recorded=True)
+_WIRE_1703 = Wire(
+    _EXT_8, recordings=(_R_EDGE15,), notes=(_N_EDGE,), signature_algorithms_recorded=True
+)
+_WIRE_1803 = Wire(
+    _EXT_8, recordings=(_R_EDGE17,), notes=(_N_EDGE,), signature_algorithms_recorded=True
+)
+_WIRE_1809 = Wire(_EXT_8, recordings=(_R_NET_2019,), notes=(_N_LISTS_ONLY,))
+_N_VERSIONS = (
+    "supported_versions lists every enabled version from TLS 1.3 down (the .NET recordings on "
+    "Server 2022: TLS 1.3, 1.2, 1.1, 1.0); TLS 1.3 key shares: one per enabled group, as recorded"
+)
+_WIRE_11_21H2 = Wire(
+    _EXT_13,
+    notes=(
+        _N_NO_RECORDING + " (Windows 11 22H2 and later); whether it sends 3DES is not recorded "
+        "(Server 2022's recordings do not), so the page is followed",
+        _N_VERSIONS,
+    ),
+)
+_WIRE_11 = Wire(
+    _EXT_13,
+    recordings=(_R_CURL_W11,),
+    notes=(
+        "the recording does not name its Windows 11 build; its suites are the 22H2-and-later "
+        "page's; curl itself asks for TLS 1.2 and 1.3 only",
+        _N_VERSIONS,
+    ),
+    signature_algorithms_recorded=True,
+)
+_WIRE_2022 = Wire(
+    _EXT_13,
+    recordings=(_R_NET_2022,),
+    notes=(
+        "TLS_RSA_WITH_3DES_EDE_CBC_SHA: the Server 2022 page lists it as enabled, yet neither "
+        ".NET recording on Server 2022 21H2 sends it while the same .NET on Server 2019 does; the "
+        "hello follows the wire and keeps 3DES as implemented but not offered",
+        _N_LISTS_ONLY,
+        _N_VERSIONS,
+    ),
+    not_sent=(_3DES,),
+)
+_WIRE_13_UNRECORDED = Wire(_EXT_13, notes=(_N_NO_RECORDING + " (Windows 11)", _N_VERSIONS))
+# "TLS Supported Groups in Windows 11 versions 24H2 and later" (ms.date 2026-05-20): enabled
+# curve25519, nistP256, nistP384; supported but not enabled, first the ML-KEM hybrids
+# x25519_mlkem768 (0x11EC), secp256r1_mlkem768 (0x11EB), secp384r1_mlkem1024 (0x11ED), available
+# from builds 26100.8514 (24H2/25H2) and, for Server 2025, Insider build 29550.
+_CURVES_OFF_24H2 = ("X25519MLKEM768", "SecP256r1MLKEM768", "SecP384r1MLKEM1024", *_CURVES_OFF_10)
+
 _W10 = "windows-10-home-and-pro"
 _W11 = "windows-11-home-and-pro"
 
@@ -947,6 +1237,8 @@ _CLIENTS_PRE10 = (
         winhttp_update="KB3140245",
         wininet=_WININET_IE11,
         tls12_registry=True,
+        sigalgs=_SIG_WIN7,
+        wire=_WIRE_7,
     ),
     _pre10(
         "win8",
@@ -967,6 +1259,8 @@ _CLIENTS_PRE10 = (
         winhttp_update="KB3140245",
         wininet=_WININET_IE10,
         tls12_registry=False,
+        sigalgs=_SIG_WIN7,
+        wire=_WIRE_8,
     ),
     _pre10(
         "win8.1",
@@ -987,6 +1281,8 @@ _CLIENTS_PRE10 = (
         winhttp_update=None,
         wininet=_WININET_IE11,
         tls12_registry=False,
+        sigalgs=_SIG_WIN81,
+        wire=_WIRE_81,
     ),
 )
 
@@ -1010,6 +1306,8 @@ _SERVERS_PRE10 = (
         winhttp_update="KB3140245",
         wininet=_WININET_IE11,
         tls12_registry=True,
+        sigalgs=_SIG_WIN7,
+        wire=_WIRE_2008R2,
     ),
     _pre10(
         "server2012",
@@ -1030,6 +1328,8 @@ _SERVERS_PRE10 = (
         winhttp_update="KB3140245",
         wininet=_WININET_IE10,
         tls12_registry=False,
+        sigalgs=_SIG_WIN7,
+        wire=_WIRE_8,
     ),
     _pre10(
         "server2012r2",
@@ -1050,6 +1350,8 @@ _SERVERS_PRE10 = (
         winhttp_update=None,
         wininet=_WININET_IE11,
         tls12_registry=False,
+        sigalgs=_SIG_WIN81,
+        wire=_WIRE_2012R2,
     ),
 )
 
@@ -1073,6 +1375,7 @@ _WINDOWS10 = (
         sigalgs=_SIG_LEGACY,
         dhe_fix=False,
         aliases=("10 RTM",),
+        wire=_WIRE_1507,
     ),
     _win10(
         "1511",
@@ -1087,6 +1390,7 @@ _WINDOWS10 = (
         curves=_CURVES_1507,
         curves_page=_S_CURVES_1507,
         sigalgs=_SIG_LEGACY,
+        wire=_WIRE_1511,
     ),
     _win10(
         "1607",
@@ -1098,8 +1402,9 @@ _WINDOWS10 = (
         suites_page=_P_1607,
         sigalgs=_SIG_LEGACY,
         assumed=(
-            "dhe_leading_zero_fix: §3.6 says Windows 10 1511 and later contain the fix but Server "
-            "2016 (the same 1607 build) needs KB4537806/KB4540670; the client is taken as fixed",
+            "dhe_leading_zero_fix: Microsoft's DHE article says Windows 10 1511 and later "
+            "contain the fix but Server 2016 (the same 1607 build) needs KB4537806/KB4540670; "
+            "the client is taken as fixed",
         ),
     ),
     _win10(
@@ -1111,6 +1416,7 @@ _WINDOWS10 = (
         off=_OFF_1703,
         suites_page=_P_1703,
         sigalgs=_SIG_LEGACY,
+        wire=_WIRE_1703,
     ),
     _win10(
         "1709",
@@ -1131,6 +1437,7 @@ _WINDOWS10 = (
         off=_OFF_1709,
         suites_page=_P_1803,
         sigalgs=_SIG_LEGACY,
+        wire=_WIRE_1803,
     ),
     _win10(
         "1809",
@@ -1140,6 +1447,7 @@ _WINDOWS10 = (
         schannel=_SCH_1709,
         off=_OFF_1709,
         suites_page=_P_1809,
+        wire=_WIRE_1809,
     ),
     _win10(
         "1903",
@@ -1223,6 +1531,7 @@ _WINDOWS11 = (
         schannel=_SCH_W11,
         off=_OFF_W11,
         suites_page=_P_11,
+        wire=_WIRE_11_21H2,
     ),
     _win11(
         "22H2",
@@ -1232,6 +1541,7 @@ _WINDOWS11 = (
         schannel=_SCH_W11_22H2,
         off=_OFF_W11_22H2,
         suites_page=_P_11_22H2,
+        wire=_WIRE_11,
     ),
     _win11(
         "23H2",
@@ -1241,6 +1551,7 @@ _WINDOWS11 = (
         schannel=_SCH_W11_22H2,
         off=_OFF_W11_22H2,
         suites_page=_P_11_22H2,
+        wire=_WIRE_11,
     ),
     _win11(
         "24H2",
@@ -1254,6 +1565,8 @@ _WINDOWS11 = (
         assumed=(
             "ltsc_end: Windows 11 LTSC 2024 is built on 24H2 but its end date is not sourced",
         ),
+        curves_off=_CURVES_OFF_24H2,
+        wire=_WIRE_11,
     ),
     _win11(
         "25H2",
@@ -1265,13 +1578,16 @@ _WINDOWS11 = (
         suites_page=_P_11_22H2,
         curves_page=_S_GROUPS_24H2,
         assumed=(
-            "25H2 is not in the protocols table (§3.1) or named in §3.2: the 'Windows 11 v22H2 "
-            "and later' page is taken to cover it and every other value is 24H2's; Microsoft "
-            "said TLS 1.0/1.1 would be disabled by default in 2024+ Insider builds (§3.1), which "
+            "25H2 is not in the protocols table or named on the cipher-suite pages: the "
+            "'Windows 11 v22H2 and later' page is taken to cover it and every other value is "
+            "24H2's; Microsoft "
+            "said TLS 1.0/1.1 would be disabled by default in 2024+ Insider builds, which "
             "may apply here",
             "end of support: not sourced (unknown)",
             "builds past 26200 (later releases, Insider builds) resolve to this family",
         ),
+        curves_off=_CURVES_OFF_24H2,
+        wire=_WIRE_11,
     ),
 )
 
@@ -1295,6 +1611,7 @@ def _server10(
     dhe_fix_updates: tuple[str, ...] = (),
     updates: tuple[str, ...] = (),
     assumed: tuple[str, ...] = (),
+    wire: Wire,
 ) -> WindowsFamily:
     return _fam(
         key,
@@ -1318,6 +1635,7 @@ def _server10(
         updates=updates,
         sources=(_S_PROTOCOLS, suites_page, _S_CURVES_1607, _S_WINHTTP, _S_DHE, _S_CMDLETS),
         assumed=assumed,
+        wire=wire,
     )
 
 
@@ -1340,6 +1658,7 @@ _SERVERS10 = (
         dhe_fix_updates=("KB4537806", "KB4540670"),
         updates=("KB4537806", "KB4540670"),
         assumed=(_A_WININET_IE11,),
+        wire=Wire(_EXT_8, notes=(_N_NO_RECORDING,)),
     ),
     _server10(
         "server2019",
@@ -1362,6 +1681,7 @@ _SERVERS10 = (
             _A_WINHTTP_KB5017811,
             _A_WININET_IE11,
         ),
+        wire=_WIRE_1809,
     ),
     _server10(
         "server2022",
@@ -1382,6 +1702,7 @@ _SERVERS10 = (
             "'Windows 10, and Windows 8.1'; Server 2022 is taken as the latter (0xAA0)",
             _A_WININET_IE11,
         ),
+        wire=_WIRE_2022,
     ),
     # Server 2022 23H2 (Annual Channel, build 25398): the Server 2022 page's note says 3DES and
     # the DHE_RSA AES-GCM suites are not enabled by default from 23H2 on.
@@ -1405,6 +1726,7 @@ _SERVERS10 = (
             "end of support: not sourced (unknown)",
             _A_WININET_IE11,
         ),
+        wire=_WIRE_13_UNRECORDED,
     ),
     _server10(
         "server2025",
@@ -1423,8 +1745,9 @@ _SERVERS10 = (
         assumed=(
             "winhttp_default_protocols: Server 2025 is taken as 'Windows 11' (TLS 1.2+1.3) in "
             "option-flags, which does not name it",
-            "wininet_secure_protocols: assumed TLS 1.0-1.3 (0x2A80), undocumented (§4.3)",
+            "wininet_secure_protocols: assumed TLS 1.0-1.3 (0x2A80), undocumented",
         ),
+        wire=_WIRE_13_UNRECORDED,
     ),
 )
 
@@ -1463,8 +1786,8 @@ KB_UPDATES: Mapping[str, KbUpdate] = MappingProxyType(
             released="2014-04-08",
             section="§3.3",
             assumed=(
-                "the page does not list which suites it adds: DHE_RSA_*_GCM is inferred from "
-                "docs/knowledge/windows-tls.md §8 rule 3",
+                "the page does not list which suites it adds: DHE_RSA_*_GCM is inferred (the "
+                "8.1 list is Windows 7's, whose update KB3042058 adds the AES-GCM suites)",
             ),
         ),
         "KB3140245": KbUpdate(
@@ -1477,9 +1800,9 @@ KB_UPDATES: Mapping[str, KbUpdate] = MappingProxyType(
             section="§4.4",
             assumed=(
                 "Windows 8: the KB lists Server 2012, 7 SP1 and 2008 R2 SP1; the OneDrive article "
-                "says to install it on Windows 8 too (§9.2)",
+                "says to install it on Windows 8 too",
                 "later rollups may include it, so Get-HotFix not listing it is strong evidence, "
-                "not proof (§9.8)",
+                "not proof",
             ),
         ),
         "KB5017811": KbUpdate(
@@ -1491,7 +1814,7 @@ KB_UPDATES: Mapping[str, KbUpdate] = MappingProxyType(
             "WinHTTP and WinINet",
             released="2022-09-20",
             section="§3.4",
-            assumed=("final status of the change is not verified (§9.10)",),
+            assumed=("final status of the change is not verified",),
         ),
         "KB4537806": KbUpdate(
             kb="KB4537806",

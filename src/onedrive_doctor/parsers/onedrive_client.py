@@ -44,7 +44,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..fixes.changes import Change, ManualStep, RunCommand, Shell
-from ..fixes.render import render_steps
+from ..fixes.render import NOT_SAFE_TO_PASTE, cmd_quoted, render_steps
 from ..registry.regfile import Registry
 
 __all__ = [
@@ -422,7 +422,11 @@ def reset_command(install: Install) -> tuple[str, ...]:
             shlex.quote(_reset_script(install)),
             f"open {shlex.quote(install.path)}",
         )
-    exe = f'"{install.path}"'
+    known = any(install.path.casefold() == p.casefold() for p in WINDOWS_LOCATIONS)
+    # A path from the bundle is pasted only when cmd.exe cannot read it as more than a path
+    # (issue 11 point 12); ours use %localappdata% on purpose: Windows+R expands it.
+    quoted = f'"{install.path}"' if known else cmd_quoted(install.path)
+    exe = quoted if quoted is not None else f'"<path of OneDrive.exe: {NOT_SAFE_TO_PASTE}>"'
     return (f"{exe} /reset", exe)
 
 

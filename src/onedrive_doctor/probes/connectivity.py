@@ -2,13 +2,20 @@
 
 Every probe runs concurrently under one time budget, each network operation under its own
 timeout, and every probe leaves an attempt record, also when it fails or runs out of time.
+
+Besides the endpoint's own TCP / TLS / HTTP chain, each endpoint is tried once per IP family
+(``ip_family`` attempts, NET008), at the same time as that chain: Windows tries an endpoint's
+IPv6 address first, so a broken IPv6 path stalls sign-in although IPv4 works.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
+import functools
 import os
+import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -34,8 +41,8 @@ from ._streams import proxy_connect as _proxy_connect
 from ._tasks import settle
 from .attempt import AttemptStatus, ProbeAttempt
 from .proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
-from .resolver import DnsFailure, resolve
-from .results import HttpsResult
+from .resolver import DnsFailure, Resolution, resolve_families
+from .results import SOURCE_DNS, SOURCE_RESOLVE_OPTION, FamilyResult, HttpsResult
 
 if TYPE_CHECKING:
     from ..registry.regfile import Registry
@@ -54,6 +61,11 @@ class NetworkOptions:
     timeout: float = 5.0
     budget: float = 8.0
     resolve: Mapping[tuple[str, int], str] = field(default_factory=lambda: MappingProxyType({}))
+    #: Every address ``--resolve`` gives for a ``(host, port)`` (repeat the option, e.g. once
+    #: with 127.0.0.1 and once with [::1]), in order; ``resolve`` holds the first of them.
+    resolve_addresses: Mapping[tuple[str, int], tuple[str, ...]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
     ca_files: tuple[str, ...] = ()
     probe_url: str = NCSI_URL
     expected_body: str = NCSI_EXPECTED_BODY
@@ -74,12 +86,28 @@ class NetworkOptions:
                 {"host": e.host, "port": e.port, "role": e.role, "never_inspect": e.never_inspect}
                 for e in self.endpoints
             ],
-            "resolve": [f"{h}:{p}:{a}" for (h, p), a in self.resolve.items()],
+            "resolve": [
+                f"{h}:{p}:{f'[{a}]' if ':' in a else a}" for (h, p), a in self.pinned_items()
+            ],
             "dns_server": f"{self.dns_server[0]}:{self.dns_server[1]}" if self.dns_server else None,
             "ca_files": list(self.ca_files),
             "trusted_issuers": _ca_subjects(self.ca_files),
             "tls_scan": self.tls_scan,
         }
+
+    def pinned(self, host: str, port: int) -> list[str]:
+        """The addresses ``--resolve`` gives for ``host:port`` (none: ask DNS)."""
+        key = (host.lower(), port)
+        more = self.resolve_addresses.get(key)
+        if more:
+            return list(more)
+        first = self.resolve.get(key)
+        return [first] if first else []
+
+    def pinned_items(self) -> list[tuple[tuple[str, int], str]]:
+        """Every ``--resolve`` entry, one per address, in order."""
+        keys = list(self.resolve) + [k for k in self.resolve_addresses if k not in self.resolve]
+        return [(key, address) for key in keys for address in self.pinned(*key)]
 
 
 class _Recorder:
@@ -239,10 +267,16 @@ class _Session:
     # ---- connections --------------------------------------------------------------------
     async def addresses(self, host: str, port: int) -> tuple[list[str], str]:
         """Where ``host:port`` is: from ``--resolve`` or from DNS."""
-        pinned = self.opts.resolve.get((host.lower(), port))
+        found, _ = await self.lookup(host, port)
+        return found.addresses, found.resolver
+
+    async def lookup(self, host: str, port: int) -> tuple[Resolution, str]:
+        """Both families' addresses of ``host:port`` and their source (``--resolve`` or DNS)."""
+        pinned = self.opts.pinned(host, port)
         if pinned:
-            return [pinned], "--resolve"
-        return await resolve(host, port, self.opts.timeout, self.opts.dns_server)
+            return Resolution(pinned, "--resolve"), SOURCE_RESOLVE_OPTION
+        found = await resolve_families(host, port, self.opts.timeout, self.opts.dns_server)
+        return found, SOURCE_DNS
 
     async def _connect_direct(self, host: str, port: int) -> Stream:
         addresses, _ = await self.addresses(host, port)
@@ -339,16 +373,35 @@ class _Session:
         via = proxy.url if proxy else None
         streams: list[Stream] = []
 
+        families: list[Awaitable[ProbeAttempt]] = []
         if proxy is None:
             addresses: list[str] = []
+            lookups: list[Resolution] = []
 
             async def dns_step() -> _Outcome:
-                found, resolver = await self.addresses(host, port)
-                addresses.extend(found)
-                return AttemptStatus.OK, None, {"addresses": found, "resolver": resolver}
+                found, source = await self.lookup(host, port)
+                addresses.extend(found.addresses)
+                lookups.append(found)
+                result: dict[str, Any] = {
+                    "addresses": found.addresses,
+                    "resolver": found.resolver,
+                    "sources": [source] * len(found.addresses),
+                }
+                if found.nameservers:
+                    result["nameservers"] = list(found.nameservers)
+                return AttemptStatus.OK, None, result
 
             if not (await self.rec.run("dns", host, None, dns_step)).ok:
                 return
+            families = [
+                self.rec.run(
+                    "ip_family",
+                    endpoint.address,
+                    None,
+                    functools.partial(self._family_step, endpoint, family, lookups[0]),
+                )
+                for family in ("IPv4", "IPv6")
+            ]
 
             async def tcp_step() -> _Outcome:
                 stream = await self._connect_any(addresses, port)
@@ -356,12 +409,33 @@ class _Session:
                 return AttemptStatus.OK, None, {"peer": stream.peer(), "route": why}
         else:
             await self.rec.run("dns", host, via, _skip(f"resolved by the proxy ({why})"))
+            for family in ("IPv4", "IPv6"):
+                skipped = FamilyResult(family=family).to_json()
+                reason = (
+                    f"connected through the proxy ({why}): the PC's own {family} path is not used"
+                )
+                families.append(
+                    self.rec.run("ip_family", endpoint.address, via, _skip(reason, skipped))
+                )
 
             async def tcp_step() -> _Outcome:
                 stream = await self.tunnel(proxy, host, port)
                 streams.append(stream)
                 return AttemptStatus.OK, None, {"peer": stream.peer(), "route": why}
 
+        # The per-family probes run beside the endpoint's own chain: no extra round trips.
+        await asyncio.gather(self._chain(endpoint, proxy, via, streams, tcp_step), *families)
+
+    async def _chain(
+        self,
+        endpoint: Endpoint,
+        proxy: ProxyRoute | None,
+        via: str | None,
+        streams: list[Stream],
+        tcp_step: Callable[[], Awaitable[_Outcome]],
+    ) -> None:
+        """TCP, then TLS and HTTP, then the TLS scan, to one endpoint."""
+        host, port = endpoint.host, endpoint.port
         try:
             if (await self.rec.run("tcp", endpoint.address, via, tcp_step)).ok:
                 peer = streams[0].peer()
@@ -382,6 +456,76 @@ class _Session:
         finally:
             for stream in streams:
                 stream.close()
+
+    async def _family_step(self, endpoint: Endpoint, family: str, found: Resolution) -> _Outcome:
+        """TCP and the TLS handshake to the endpoint's first address of one IP family."""
+        ipv6 = family == "IPv6"
+        host, port, timeout = endpoint.host, endpoint.port, self.opts.timeout
+        addresses = [a for a in found.addresses if (":" in a) == ipv6]
+        result: dict[str, Any] = FamilyResult(family=family, addresses=tuple(addresses)).to_json()
+        record = "AAAA" if ipv6 else "A"
+        if not addresses:
+            if found.incomplete and f"{record}:" in found.incomplete:
+                # Unknown, not absent: the lookup of this family got no answer.
+                return (
+                    AttemptStatus.FAILED,
+                    f"the {record} lookup failed: {found.incomplete}",
+                    result,
+                )
+            return (
+                AttemptStatus.SKIPPED,
+                f"{host} has no {family} address (no {record} record from {found.resolver})",
+                result,
+            )
+        address = addresses[0]
+        where = f"[{address}]:{port}" if ipv6 else f"{address}:{port}"
+        try:
+            local = _route_to(address, port)
+        except OSError as exc:
+            # Neither "a route" nor "no route": the check says unknown, never "no IPv6".
+            reason = exc.strerror or str(exc)
+            return (
+                AttemptStatus.ERROR,
+                f"the route to {where} could not be looked up: {reason}",
+                result,
+            )
+        result["route"] = local is not None
+        if local is None:
+            return AttemptStatus.SKIPPED, f"this PC has no {family} route to {where}", result
+        result.update(address=address, local_address=local, stage="tcp")
+        try:
+            stream = await open_tcp(address, port, timeout)
+        except asyncio.TimeoutError:
+            if budget_gone():
+                raise
+            return AttemptStatus.TIMEOUT, f"{where} did not answer within {timeout:g} s", result
+        except ConnectionRefusedError:
+            return AttemptStatus.FAILED, f"{where} refused the connection", result
+        except OSError as exc:
+            reason = os.strerror(exc.errno) if exc.errno else str(exc)
+            return AttemptStatus.FAILED, f"{where}: {reason}", result
+        result["stage"] = "tls"
+        try:
+            # Not verified: this probe tests the path, TLS002 judges the certificate.
+            tls = await asyncio.wait_for(self._tls(stream, host, self.unverified), timeout)
+        except asyncio.TimeoutError:
+            if budget_gone():
+                raise
+            return (
+                AttemptStatus.TIMEOUT,
+                f"{where} accepted TCP, but sent no TLS answer within {timeout:g} s",
+                result,
+            )
+        except ssl.SSLError as exc:
+            return AttemptStatus.FAILED, f"{where}: TLS: {exc.reason or exc}", result
+        except (ConnectRefused, ConnectionError) as exc:
+            detail = str(exc) or "the connection was closed"
+            return AttemptStatus.FAILED, f"{where}: TLS handshake failed: {detail}", result
+        finally:
+            stream.close()
+        del result["stage"]
+        result["tls_version"] = tls.ssl.version()
+        return AttemptStatus.OK, None, result
 
     async def _https_step(
         self, stream: Stream, host: str, port: int, proxy: ProxyRoute | None
@@ -496,11 +640,33 @@ def _failed_step(message: str) -> Callable[[], Awaitable[_Outcome]]:
     return step
 
 
-def _skip(reason: str) -> Callable[[], Awaitable[_Outcome]]:
+def _skip(reason: str, result: dict[str, Any] | None = None) -> Callable[[], Awaitable[_Outcome]]:
     async def step() -> _Outcome:
-        return AttemptStatus.SKIPPED, reason, {}
+        return AttemptStatus.SKIPPED, reason, dict(result or {})
 
     return step
+
+
+#: connect() errors of a UDP socket that mean "no route", not "the peer is down".
+_NO_ROUTE = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.EAFNOSUPPORT}
+
+
+def _route_to(address: str, port: int) -> str | None:
+    """The local address this PC would send from to ``address``, or ``None`` with no route.
+
+    A UDP ``connect()`` only asks the routing table: no packet leaves the PC. With no IPv6
+    route (no global IPv6 address, no default route) it fails at once, as Windows' own
+    connection attempt would.
+    """
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as sock:
+            sock.connect((address, port))
+            return str(sock.getsockname()[0])
+    except OSError as exc:
+        if exc.errno in _NO_ROUTE:
+            return None
+        raise
 
 
 def _host_header(host: str, port: int, scheme: str) -> str:
@@ -654,7 +820,7 @@ def _outcome_of(task: asyncio.Future[None]) -> BaseException | None:
     return task.exception()
 
 
-_KIND_ORDER = ("pac", "ncsi", "proxy", "dns", "tcp", "https", "tls_scan")
+_KIND_ORDER = ("pac", "ncsi", "proxy", "dns", "tcp", "ip_family", "https", "tls_scan")
 
 
 def _in_order(attempts: list[ProbeAttempt], opts: NetworkOptions) -> list[ProbeAttempt]:
@@ -664,9 +830,10 @@ def _in_order(attempts: list[ProbeAttempt], opts: NetworkOptions) -> list[ProbeA
         rank.setdefault(endpoint.host, index)
         rank.setdefault(endpoint.address, index)
 
-    def key(attempt: ProbeAttempt) -> tuple[int, int]:
+    def key(attempt: ProbeAttempt) -> tuple[int, int, int]:
         kind = _KIND_ORDER.index(attempt.probe) if attempt.probe in _KIND_ORDER else 99
-        return kind, rank.get(attempt.target, 0)
+        family = 1 if attempt.probe == "ip_family" and attempt.result.get("family") == "IPv6" else 0
+        return kind, rank.get(attempt.target, 0), family
 
     return sorted(attempts, key=key)
 

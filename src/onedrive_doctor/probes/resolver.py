@@ -2,6 +2,9 @@
 
 Failures are classified the way a helpdesk engineer talks about them: NXDOMAIN (the name does not
 exist), SERVFAIL (the resolver failed), timeout (nothing answered).
+
+Both address families are asked for (A and AAAA, at the same time): NET008 compares the IPv4 and
+the IPv6 path, and Windows tries an endpoint's IPv6 addresses first.
 """
 
 from __future__ import annotations
@@ -10,12 +13,12 @@ import asyncio
 import contextlib
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._streams import bounded
 
-__all__ = ["DnsFailure", "resolve", "system_resolvers"]
+__all__ = ["DnsFailure", "Resolution", "resolve", "resolve_families", "system_resolvers"]
 
 
 @dataclass
@@ -28,6 +31,23 @@ class DnsFailure(Exception):
 
     def __str__(self) -> str:
         return f"{self.rcode} from {self.resolver}: {self.detail}"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """A name's addresses (both families), who answered, and what could not be asked.
+
+    ``nameservers`` are the DNS servers behind ``resolver`` where they are known (the system
+    resolver's configuration: ``/etc/resolv.conf`` on Linux and macOS, the adapters' settings
+    on Windows, as dnspython reads them; or ``--dns-server``). ``incomplete`` says which record
+    type got no answer while the other did (e.g. "AAAA: no answer within 2 s"): the name's
+    addresses of that family are then unknown, not absent.
+    """
+
+    addresses: list[str]
+    resolver: str
+    nameservers: tuple[str, ...] = ()
+    incomplete: str | None = field(default=None)
 
 
 def system_resolvers() -> list[str]:
@@ -44,15 +64,23 @@ async def resolve(
     host: str, port: int, timeout: float, server: tuple[str, int] | None
 ) -> tuple[list[str], str]:
     """Addresses of ``host`` and a description of the resolver used; raises ``DnsFailure``."""
+    found = await resolve_families(host, port, timeout, server)
+    return found.addresses, found.resolver
+
+
+async def resolve_families(
+    host: str, port: int, timeout: float, server: tuple[str, int] | None
+) -> Resolution:
+    """IPv4 and IPv6 addresses of ``host`` (IPv4 first), and who said so; ``DnsFailure``."""
     if server is None:
         return await _resolve_system(host, port, timeout)
     return await _resolve_with(host, timeout, server)
 
 
-async def _resolve_system(host: str, port: int, timeout: float) -> tuple[list[str], str]:
+async def _resolve_system(host: str, port: int, timeout: float) -> Resolution:
     loop = asyncio.get_running_loop()
-    servers = ", ".join(system_resolvers())
-    label = f"the system resolver ({servers})" if servers else "the system resolver"
+    servers = tuple(system_resolvers())
+    label = f"the system resolver ({', '.join(servers)})" if servers else "the system resolver"
     try:
         limit = bounded(timeout)  # before the lookup starts: nothing left, nothing started
         infos = await asyncio.wait_for(_getaddrinfo(loop, host, port), limit)
@@ -65,7 +93,10 @@ async def _resolve_system(host: str, port: int, timeout: float) -> tuple[list[st
         address = str(info[4][0])
         if address not in addresses:
             addresses.append(address)
-    return addresses, label
+    # IPv4 first, as with --dns-server: a broken IPv6 path does not hold up the endpoint's own
+    # chain (NET004); the per-family probes judge IPv6 (NET008). Each family keeps its order.
+    addresses.sort(key=lambda a: ":" in a)
+    return Resolution(addresses, label, servers)
 
 
 def _getaddrinfo(loop: asyncio.AbstractEventLoop, host: str, port: int) -> asyncio.Future[Any]:
@@ -110,38 +141,44 @@ def _classify_gaierror(exc: socket.gaierror, label: str) -> DnsFailure:
     return DnsFailure("SERVFAIL", str(exc.strerror or exc), label)
 
 
-async def _resolve_with(
-    host: str, timeout: float, server: tuple[str, int]
-) -> tuple[list[str], str]:
+async def _resolve_with(host: str, timeout: float, server: tuple[str, int]) -> Resolution:
     import dns.asyncresolver
     import dns.exception
     import dns.resolver
 
-    label = f"DNS server {server[0]}:{server[1]}"
+    shown = f"[{server[0]}]" if ":" in server[0] else server[0]
+    label = f"DNS server {shown}:{server[1]}"
     resolver = dns.asyncresolver.Resolver(configure=False)
     resolver.nameservers = [server[0]]
     resolver.port = server[1]
     resolver.timeout = bounded(timeout)
     resolver.lifetime = resolver.timeout
-    addresses: list[str] = []
-    nxdomain = False
-    for rdtype in ("A", "AAAA"):
+
+    async def ask(rdtype: str) -> list[str] | DnsFailure | None:
+        """The records of one type; ``None`` for none (NOERROR, empty); a failure as a value."""
         try:
             answer = await resolver.resolve(host, rdtype, search=False)
         except dns.resolver.NXDOMAIN:
-            nxdomain = True
-            break
+            return DnsFailure("NXDOMAIN", "the name does not exist", label)
         except dns.resolver.NoAnswer:
-            continue
-        except dns.resolver.NoNameservers as exc:
-            raise DnsFailure("SERVFAIL", "the server answered SERVFAIL or REFUSED", label) from exc
-        except dns.exception.Timeout as exc:
-            raise DnsFailure("TIMEOUT", f"no answer within {timeout:g} s", label) from exc
-        addresses.extend(str(record) for record in answer)
-        if addresses:
-            break
-    if nxdomain:
-        raise DnsFailure("NXDOMAIN", "the name does not exist", label)
+            return None
+        except dns.resolver.NoNameservers:
+            return DnsFailure("SERVFAIL", "the server answered SERVFAIL or REFUSED", label)
+        except dns.exception.Timeout:
+            return DnsFailure("TIMEOUT", f"no answer within {timeout:g} s", label)
+        return [str(record) for record in answer]
+
+    # Both record types at once: one round trip, not two, under the run's budget.
+    both = await asyncio.gather(ask("A"), ask("AAAA"))
+    answers = {"A": both[0], "AAAA": both[1]}
+    failures = {t: a for t, a in answers.items() if isinstance(a, DnsFailure)}
+    addresses = [x for a in answers.values() if isinstance(a, list) for x in a]
+    nxdomain = next((f for f in failures.values() if f.rcode == "NXDOMAIN"), None)
+    if nxdomain is not None:
+        raise nxdomain
     if not addresses:
+        if failures:
+            raise failures.get("A") or next(iter(failures.values()))
         raise DnsFailure("NOANSWER", "the name exists but has no address record", label)
-    return addresses, label
+    incomplete = "; ".join(f"{t}: {f.rcode} ({f.detail})" for t, f in failures.items())
+    return Resolution(addresses, label, (f"{shown}:{server[1]}",), incomplete or None)

@@ -1,8 +1,8 @@
 """Typed probe results: what each attempt observed, with the JSON shape ``probes.json`` holds.
 
-Every probe kind has one result type (``ncsi``, ``dns``, ``tcp``, ``https``, ``proxy``,
-``pac``, ``tls_scan``, ``replay``). ``from_json`` checks every field's type and names the bad
-one with its path ("attempts[3].result.http_status is not an integer"), so a hand-edited or
+Every probe kind has one result type (``ncsi``, ``dns``, ``tcp``, ``ip_family``, ``https``,
+``proxy``, ``pac``, ``tls_scan``, ``replay``). ``from_json`` checks every field's type and names
+the bad one with its path ("attempts[3].result.http_status is not an integer"), so a hand-edited or
 damaged bundle becomes one clear problem of ``probes.json`` instead of a crash in a check.
 ``to_json`` writes the keys the probes have always written, in the same order, so a result read
 back writes out unchanged (docs/spec/bundle.md, docs/spec/cli.md's scan keys).
@@ -21,9 +21,12 @@ from typing import Any, ClassVar, TypeVar
 
 __all__ = [
     "RESULT_TYPES",
+    "SOURCE_DNS",
+    "SOURCE_RESOLVE_OPTION",
     "CertificateInfo",
     "ClockReading",
     "DnsResult",
+    "FamilyResult",
     "HttpsResult",
     "NcsiResult",
     "PacResult",
@@ -238,22 +241,61 @@ class NcsiResult(ProbeResult):
         return out
 
 
+#: Where an address came from: the analyst's own ``--resolve`` option, or a DNS answer (the
+#: system resolver, which includes the hosts file, or ``--dns-server``). NET009 judges DNS
+#: answers only: an address the analyst pinned says nothing about the PC's DNS.
+SOURCE_RESOLVE_OPTION = "resolve-option"
+SOURCE_DNS = "dns"
+_SOURCES = (SOURCE_RESOLVE_OPTION, SOURCE_DNS)
+
+
 @dataclass(frozen=True)
 class DnsResult(ProbeResult):
-    """A name's addresses and who resolved it (``--resolve``, a DNS server, the system)."""
+    """A name's addresses and who resolved it (``--resolve``, a DNS server, the system).
+
+    ``sources`` holds, for each address in ``addresses``, where it came from
+    (:data:`SOURCE_RESOLVE_OPTION` or :data:`SOURCE_DNS`); ``nameservers`` the DNS servers the
+    resolver asked, where they are known (the system resolver's configuration, or
+    ``--dns-server``). Bundles written before these fields read back with both empty:
+    :meth:`source_of` then infers the source from ``resolver``.
+    """
 
     kind: ClassVar[str] = "dns"
 
     addresses: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    nameservers: tuple[str, ...] = ()
 
     @classmethod
     def _own(cls, f: _Fields) -> dict[str, Any]:
-        return {"addresses": f.texts("addresses")} if f.has("addresses") else {}
+        own: dict[str, Any] = {"addresses": f.texts("addresses")} if f.has("addresses") else {}
+        sources = f.texts("sources")
+        for index, source in enumerate(sources):
+            if source not in _SOURCES:
+                raise ValueError(f"{f.where}.sources[{index}] is not one of {', '.join(_SOURCES)}")
+        if sources and len(sources) != len(own.get("addresses", ())):
+            raise ValueError(f"{f.where}.sources does not have one entry per address")
+        own["sources"] = sources
+        own["nameservers"] = f.texts("nameservers")
+        return own
+
+    def source_of(self, index: int) -> str:
+        """Where ``addresses[index]`` came from; inferred from ``resolver`` in older bundles."""
+        if index < len(self.sources):
+            return self.sources[index]
+        return SOURCE_RESOLVE_OPTION if self.resolver == "--resolve" else SOURCE_DNS
 
     def _own_json(self) -> dict[str, Any]:
         if not self.addresses and self.rcode is not None:
-            return {}
-        return {"addresses": list(self.addresses), "resolver": self.resolver}
+            out: dict[str, Any] = {}
+        else:
+            out = {"addresses": list(self.addresses), "resolver": self.resolver}
+        # Written only when known, so an older result reads back and writes out unchanged.
+        if self.sources:
+            out["sources"] = list(self.sources)
+        if self.nameservers:
+            out["nameservers"] = list(self.nameservers)
+        return out
 
 
 @dataclass(frozen=True)
@@ -273,6 +315,55 @@ class TcpResult(ProbeResult):
         if self.route is None and self.peer is None:
             return {}
         return {"peer": self.peer, "route": self.route}
+
+
+@dataclass(frozen=True)
+class FamilyResult(ProbeResult):
+    """One endpoint over one IP family (NET008): TCP, then the TLS handshake, to one address.
+
+    ``family`` is ``IPv4`` or ``IPv6``; ``addresses`` the endpoint's addresses of that family
+    (empty: the name has none, e.g. no AAAA record); ``address`` the one tried (the first, as
+    Windows tries them in order); ``route`` whether this PC has a route to it (``False``: no
+    route, nothing was sent; ``None``: not looked at); ``local_address`` the PC's own address
+    the route leaves from; ``stage`` where a failed attempt stopped: ``tcp`` (refused,
+    unreachable or no answer) or ``tls`` (TCP was accepted, the handshake failed or hung);
+    ``tls_version`` what a completed handshake negotiated.
+    """
+
+    kind: ClassVar[str] = "ip_family"
+
+    family: str | None = None
+    addresses: tuple[str, ...] = ()
+    address: str | None = None
+    route: bool | None = None
+    local_address: str | None = None
+    stage: str | None = None
+    tls_version: str | None = None
+
+    @classmethod
+    def _own(cls, f: _Fields) -> dict[str, Any]:
+        family = f.text("family")
+        if family not in (None, "IPv4", "IPv6"):
+            raise ValueError(f"{f.where}.family is not IPv4 or IPv6")
+        stage = f.text("stage")
+        if stage not in (None, "tcp", "tls"):
+            raise ValueError(f"{f.where}.stage is not tcp or tls")
+        return {
+            "family": family,
+            "addresses": f.texts("addresses"),
+            "address": f.text("address"),
+            "route": f.flag("route"),
+            "local_address": f.text("local_address"),
+            "stage": stage,
+            "tls_version": f.text("tls_version"),
+        }
+
+    def _own_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"family": self.family, "addresses": list(self.addresses)}
+        # The order the probe writes them in: the route is looked up before the connection.
+        for name in ("route", "address", "local_address", "stage", "tls_version"):
+            _put(out, name, getattr(self, name))
+        return out
 
 
 @dataclass(frozen=True)
@@ -570,6 +661,7 @@ RESULT_TYPES: Mapping[str, type[ProbeResult]] = MappingProxyType(
             NcsiResult,
             DnsResult,
             TcpResult,
+            FamilyResult,
             HttpsResult,
             ProxyResult,
             PacResult,

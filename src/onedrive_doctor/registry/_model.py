@@ -13,9 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from .regfile import (
+    NAME_CACHE,
     DeleteKey,
     RegData,
     RegOp,
+    RegParseError,
     RegValue,
     SetKey,
     SetValue,
@@ -24,7 +26,28 @@ from .regfile import (
     iter_reg,
 )
 
-__all__ = ["RegistryModel"]
+__all__ = ["MEMORY_ALLOWANCE", "MEMORY_FACTOR", "RegistryModel", "memory_limit"]
+
+# What the tree costs in CPython memory, measured with tracemalloc on 3.11 and rounded up: a node
+# with its slot in the parent's dict, a key's first subkey or value (its dict of them), a value with
+# its slot and line number; strings are counted apart (``_str_cost``). Estimated while parsing,
+# not measured: counting is free, tracemalloc is not.
+_NODE_COST = 130
+_DICT_COST = 200
+_VALUE_COST = 160
+# Issue 11 point 6: what one export adds to the model stays under MEMORY_FACTOR times its bytes,
+# plus MEMORY_ALLOWANCE (so a small file is never refused: one key at Windows' full depth of 512
+# levels costs ~170 KB). The decoded text and the parser add ~1x on top, so the peak stays under
+# 5x the file plus the allowance. Realistic exports need ~2x; what needs more (tens of thousands
+# of one-letter keys or values, many keys hundreds of levels deep) is refused as unreadable
+# evidence.
+MEMORY_FACTOR = 3.75
+MEMORY_ALLOWANCE = 256 * 1024
+
+
+def memory_limit(file_bytes: int) -> int:
+    """The most the model of ``file_bytes`` bytes of exports may cost (see ``MEMORY_FACTOR``)."""
+    return int(MEMORY_FACTOR * file_bytes) + MEMORY_ALLOWANCE
 
 
 class _Node:
@@ -53,14 +76,29 @@ class RegistryModel:
     def __init__(self) -> None:
         """Create an empty registry."""
         self._roots: dict[str, _Node] = {}
-        # Explicit keys in the order they appeared; a dict as an ordered set of nodes.
-        self._order: dict[_Node, None] = {}
+        # Explicit keys in the order they appeared. A list (8 bytes a key, a dict took ~50): a
+        # deleted node stays in it with ``key`` None and is skipped.
+        self._order: list[_Node] = []
+        self._explicit_count = 0
+        # Estimated bytes of memory held by nodes and values ever created (deletions do not
+        # give it back: the budget bounds the work a file can cause, not only what remains).
+        self._cost = 0
+        # Value name -> folded name, shared like the parser shares the names (same bound).
+        self._folds: dict[str, str] = {}
+
+    @property
+    def cost(self) -> int:
+        """Estimated bytes of memory the keys and values created so far took."""
+        return self._cost
 
     @classmethod
     def from_reg(cls, data: bytes, source: str) -> RegistryModel:
-        """Parse one ``.reg`` file and apply it; raises ``RegParseError`` on a bad file."""
+        """Parse one ``.reg`` file and apply it; raises ``RegParseError`` on a bad file.
+
+        A file whose model would cost more than ``memory_limit(len(data))`` is a bad file too.
+        """
         model = cls()
-        model.apply(iter_reg(data, source))
+        model.apply(iter_reg(data, source), max_cost=memory_limit(len(data)))
         return model
 
     @classmethod
@@ -72,8 +110,16 @@ class RegistryModel:
 
     # --- applying a file ----------------------------------------------------------------------
 
-    def apply(self, ops: Iterable[RegOp]) -> None:
-        """Apply operations as ``reg import`` does: later ones override earlier ones."""
+    def apply(self, ops: Iterable[RegOp], max_cost: int | None = None) -> None:
+        """Apply operations as ``reg import`` does: later ones override earlier ones.
+
+        With ``max_cost``, raise ``RegParseError`` at the first operation that takes ``cost``
+        above it (the operations before it stay applied). What one call adds to ``cost`` is never
+        more than the same operations cost in an empty model, so a file accepted alone is
+        accepted in a merge with the same budget for it.
+        """
+        # Per call, like the parser's: a cache filled by earlier files would count differently.
+        self._folds = {}
         for op in ops:
             if isinstance(op, SetKey):
                 self._explicit(op.key)
@@ -83,11 +129,30 @@ class RegistryModel:
                 node = self._explicit(op.key)
                 if node.values is None:
                     node.values = {}
-                node.values[_fold(op.value.name)] = op.value
+                    self._cost += _DICT_COST
+                name = op.value.name
+                folded = self._folds.get(name)
+                self._cost += _VALUE_COST + _data_cost(op.value)
+                if folded is None:
+                    folded = _fold(name)
+                    self._cost += 2 * _str_cost(name)
+                    if len(self._folds) < NAME_CACHE:
+                        self._folds[name] = folded
+                        self._cost += _str_cost(name) + 100
+                node.values[folded] = op.value
             else:
                 values = self._explicit(op.key).values
                 if values is not None:
                     values.pop(_fold(op.name), None)
+            if max_cost is not None and self._cost > max_cost:
+                where = op.value if isinstance(op, SetValue) else op
+                source, line = where.source, where.line
+                raise RegParseError(
+                    f"too many keys and values for the file's size (more than {MEMORY_FACTOR}x "
+                    f"its size in memory): not a real export",
+                    source,
+                    line,
+                )
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -120,7 +185,7 @@ class RegistryModel:
 
     def __len__(self) -> int:
         """Count the explicit keys."""
-        return len(self._order)
+        return self._explicit_count
 
     def __iter__(self) -> Iterator[tuple[str, list[RegValue]]]:
         """Each explicit key with its values, in order (what the writer writes)."""
@@ -181,9 +246,13 @@ class RegistryModel:
         stack = [node]
         while stack:
             current = stack.pop()
-            self._order.pop(current, None)
+            if current.key is not None:
+                current.key = None
+                self._explicit_count -= 1
             if current.children:
                 stack.extend(current.children.values())
+            # Dead nodes stay in ``_order``: let their values and subkeys go.
+            current.children = current.values = None
         # An implied parent exists only for its subkeys: drop those left with none.
         for index in range(len(path) - 2, 0, -1):
             here = path[index]
@@ -228,21 +297,49 @@ class RegistryModel:
         node = self._roots.get(folded)
         if node is None:
             node = self._roots[folded] = _Node(parts[0])
+            self._cost += _NODE_COST
         for part in parts[1:]:
             if node.children is None:
                 node.children = {}
+                self._cost += _DICT_COST
             folded = _fold(part)
             child = node.children.get(folded)
             if child is None:
-                child = node.children[folded] = _Node(part)
+                # The name itself where folding leaves it alone ("SOFTWARE", "{GUID}"): one
+                # string, not two.
+                same = folded == part
+                child = node.children[part if same else folded] = _Node(part)
+                self._cost += _NODE_COST + _str_cost(part) + (0 if same else _str_cost(folded))
             node = child
         if node.key is None:
             node.key = key
-            self._order[node] = None
+            self._order.append(node)
+            self._explicit_count += 1
+            self._cost += _str_cost(key)
         return node
 
     def __repr__(self) -> str:
         return f"<RegistryModel {len(self)} keys>"
+
+
+def _str_cost(text: str) -> int:
+    """Bytes of a str object (one-character Latin-1 strings are shared by CPython: free)."""
+    if len(text) <= 1 and text.isascii():
+        return 0
+    return 60 + len(text) * (1 if text.isascii() else 4)
+
+
+def _data_cost(value: RegValue) -> int:
+    """Bytes a value's data holds beyond the value itself (its text, items or bytes)."""
+    data = value.data
+    raw = 0 if value.raw is None else 40 + len(value.raw)
+    if isinstance(data, int):
+        return 40
+    if isinstance(data, tuple):
+        return 60 + 8 * len(data) + sum(_str_cost(item) for item in data) + raw
+    if isinstance(data, str):
+        return _str_cost(data) + raw
+    return 40 + len(data) + raw
 
 
 def _parts(key: str) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ._model import RegistryModel
 
 __all__ = [
+    "MAX_KEY_DEPTH",
     "DeleteKey",
     "DeleteValue",
     "RegOp",
@@ -47,6 +48,16 @@ _ROOTS = {
     "HKEY_CURRENT_CONFIG": "HKCC",
 }
 _ROOTS.update({short: short for short in list(_ROOTS.values())})
+
+# "A registry tree can be 512 levels deep" (Registry element size limits,
+# https://learn.microsoft.com/windows/win32/sysinfo/registry-element-size-limits): a deeper key
+# cannot come from a real export, and each level costs a tree node of ~300 bytes, so a 59 KiB
+# key of depth 30,000 took 3.5 GiB (issue 11 point 6). Such a file is refused, before the path
+# is split.
+MAX_KEY_DEPTH = 512
+# How many distinct value names the parser and the model share (bounded: a hostile file of
+# unique names must not grow the cache, only use the memory the model's budget counts).
+NAME_CACHE = 4096
 
 _HEX_TYPE_RE = re.compile(r"hex(?:\(([0-9a-f]{1,8})\))?:", re.ASCII | re.IGNORECASE)
 _DWORD_RE = re.compile(r"[0-9a-fA-F]{8}", re.ASCII)
@@ -258,6 +269,8 @@ class _Parser:
         self.source = source
         self.unicode = True
         self.key: str | None = None
+        # Value names repeat from key to key ("DisplayName"): one string each, not one a line.
+        self.names: dict[str, str] = {}
 
     def error(self, message: str, line: int) -> RegParseError:
         return RegParseError(message, self.source, line)
@@ -301,6 +314,12 @@ class _Parser:
             raise self.error(f"key line does not end with ']': {_show(text)}", lineno)
         body = text[1:-1]
         delete = body.startswith("-")
+        # Counted before splitting: the split of a 30,000-level path is itself 10x the file.
+        if body.rstrip("\\").count("\\") > MAX_KEY_DEPTH:
+            raise self.error(
+                f"key is more than {MAX_KEY_DEPTH} levels deep (the Windows limit): {_show(body)}",
+                lineno,
+            )
         parts = _split_key(body[1:] if delete else body)
         if parts is None:
             raise self.error(f"not a registry key path: {_show(body)}", lineno)
@@ -316,6 +335,11 @@ class _Parser:
             name, rest = "", text[1:]
         else:
             name, rest = self._string(text, lineno)
+            shared = self.names.get(name)
+            if shared is not None:
+                name = shared
+            elif len(self.names) < NAME_CACHE:
+                self.names[name] = name
         rest = rest.lstrip()
         if not rest.startswith("="):
             raise self.error(f"expected '=' after the value name: {_show(text)}", lineno)
@@ -459,11 +483,19 @@ class Registry:
 
     @classmethod
     def from_files(cls, files: Iterable[tuple[str, bytes]]) -> Registry:
-        """Parse and merge ``(source_name, bytes)`` files; raises ``RegParseError`` on a bad one."""
+        """Parse and merge ``(source_name, bytes)`` files; raises ``RegParseError`` on a bad one.
+
+        A file is also bad when what it adds to the model would cost more than
+        ``memory_limit(len(data))`` (``_model.MEMORY_FACTOR``: issue 11, under 5x the file's size
+        in memory); one that passes alone passes in any merge.
+        """
+        from ._model import memory_limit
+
         reg = cls()
         for source, data in files:
             # Applied as parsed, so the file's operations never exist all at once.
-            reg._model.apply(iter_reg(data, source))
+            budget = reg._model.cost + memory_limit(len(data))
+            reg._model.apply(iter_reg(data, source), max_cost=budget)
             reg._sources.append(source)
         return reg
 

@@ -7,13 +7,28 @@ from typing import Any
 
 __all__ = ["render_simulation"]
 
-# The assumptions cite sections of docs/knowledge/windows-tls.md ("(§4.4)", "(#5/#6)"): useful in
-# the JSON for whoever checks the model, noise to a person reading the table (issue 9 point 11).
+# The notes name the model's fields ("winhttp_default_protocols: ...") so that checks can pick
+# theirs out of the JSON; a person reading the table gets words instead. Any leftover section
+# reference of docs/knowledge/windows-tls.md ("(§4.4)", "(#5/#6)") is noise there too.
+_FIELDS = {
+    "winhttp_default_protocols": "WinHTTP's default protocols",
+    "winhttp_update": "WinHTTP update",
+    "wininet_secure_protocols": "Internet Options' default protocols",
+    "signature_algorithms": "Signature algorithms",
+    "dhe_leading_zero_fix": "DHE leading-zero fix",
+    "ltsc_end": "LTSC end of support",
+    "cipher_suites": "The default cipher suites",
+}
+_FIELD = re.compile(r"^(" + "|".join(_FIELDS) + r")\b:?")
 _REFERENCE = re.compile(r"\s*\((?:[^()]*?[,;]\s*)?(?:§|#)\d[^()]*\)|\s*§\d+(?:\.\d+)*")
+_HEX_LINE = 64
 
 
-def _without_references(text: str) -> str:
-    return _REFERENCE.sub("", text)
+def _readable(text: str) -> str:
+    text = _REFERENCE.sub("", text)
+    return _FIELD.sub(
+        lambda m: _FIELDS[m.group(1)] + (":" if m.group(0).endswith(":") else ""), text
+    )
 
 
 def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100) -> str:
@@ -29,12 +44,23 @@ def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100
     label = windows if f"build {build}" in windows else f"{windows} (build {build})"
     console.print(f"[bold]{clean(label)}[/]: the ClientHello its Schannel sends")
     console.print(f"  Protocols: {clean(', '.join(client['protocols'])) or 'none'}")
-    console.print(f"  Cipher suites, in order ({clean(client['cipher_source'])}):")
+    console.print(f"  Cipher suites, in order ({clean(client['cipher_source'])} list):")
     for index, suite in enumerate(client["cipher_suites"], 1):
         console.print(f"    {index:2}. {clean(suite['name'])} ({clean(suite['code'])})")
     console.print(f"  Groups: {clean(', '.join(client['groups'])) or 'none'}")
+    sigalgs = client.get("signature_algorithms") or []
+    console.print(
+        f"  Signature algorithms (sent from TLS 1.2 on): {clean(', '.join(sigalgs)) or 'none'}"
+    )
+    _print_hello(console, clean, client.get("client_hello"))
+    wire = client.get("wire") or {}
+    recordings = wire.get("recordings") or []
+    if recordings:
+        console.print(f"  Laid out as recorded: {clean('; '.join(recordings))}")
+    for note in wire.get("notes") or []:
+        console.print(f"  [dim]Note: {clean(_readable(note))}[/]")
     for note in client["assumed"]:
-        console.print(f"  [dim]Assumed: {clean(_without_references(note))}[/]")
+        console.print(f"  [dim]Assumed: {clean(_readable(note))}[/]")
     table = Table(box=None, pad_edge=False)
     table.add_column("Peer", style="bold")
     table.add_column("Verdict")
@@ -61,3 +87,20 @@ def render_simulation(doc: dict[str, Any], color: bool = False, width: int = 100
             f"{clean(', '.join(accepted)) or 'no AFD policy'}"
         )
     return console_text(buffer)
+
+
+def _print_hello(console: Any, clean: Any, hello: dict[str, Any] | None) -> None:
+    """The record's size, extensions and bytes (hex in lines a terminal keeps whole)."""
+    if not hello:
+        return
+    if hello.get("hex") is None:
+        console.print(f"  ClientHello: none ({clean(hello.get('reason'))})")
+        return
+    console.print(
+        f"  ClientHello to {clean(hello['server_name'])}: {hello['length']} bytes; extensions "
+        f"in order: {clean(', '.join(hello.get('extensions') or [])) or 'none'}"
+    )
+    console.print("  ClientHello record (hex):")
+    data = str(hello["hex"])
+    for start in range(0, len(data), _HEX_LINE):
+        console.print(f"    {clean(data[start : start + _HEX_LINE])}", soft_wrap=True)

@@ -102,9 +102,10 @@ class ClientHelloSpec:
     ``(TLSv1_3,)`` for a TLS 1.3 hello and no extension otherwise; an explicit tuple is sent as
     given (``(TLSv1_3, TLSv1_2)`` for a Windows 11-like hello).
 
-    TLS 1.3-only extensions (``key_share``, ``psk_key_exchange_modes``) are sent only when
-    TLS 1.3 is offered; ``signature_algorithms`` only when TLS 1.2 or later is. ``server_name``
-    is left out for IP address literals (RFC 6066 §3). ``extra_extensions`` replace a built-in
+    TLS 1.3-only extensions (``key_share``, ``psk_key_exchange_modes`` and, when asked for,
+    an empty ``post_handshake_auth``, RFC 8446 §4.2.6) are sent only when TLS 1.3 is offered;
+    ``signature_algorithms`` only when TLS 1.2 or later is. ``server_name`` is left out for IP
+    address literals (RFC 6066 §3). ``extra_extensions`` replace a built-in
     extension of the same type, otherwise they follow the built-in ones. ``extension_order``
     lists extension types in the order to send them (any GREASE value stands for a GREASE
     extension); types it leaves out follow in the default order.
@@ -132,6 +133,7 @@ class ClientHelloSpec:
     status_request: bool = False
     alpn: tuple[str, ...] = ()
     psk_key_exchange_modes: bool = True
+    post_handshake_auth: bool = False
     padding_to: int | None = 512
     grease: bool = False
     record_version: ProtocolVersion = ProtocolVersion.TLSv1_0
@@ -328,6 +330,8 @@ def _builtin_extensions(
             ext[ExtensionType.psk_key_exchange_modes] = b"\x01\x01"  # psk_dhe_ke (RFC 8446 §4.2.9)
         grease_group = None if grease is None else grease[1]
         ext[ExtensionType.key_share] = _key_share_body(spec.key_share_groups, grease_group)
+        if spec.post_handshake_auth:
+            ext[ExtensionType.post_handshake_auth] = b""
     if spec.renegotiation_info:
         # RFC 5746 §3.4: an empty renegotiated_connection on the initial handshake.
         ext[ExtensionType.renegotiation_info] = b"\x00"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..knowledge.afd import AfdPolicy
-from ..tls import ClientHelloSpec, NamedGroup, ProtocolVersion, SignatureScheme
+from ..tls import ClientHelloSpec, ExtensionType, NamedGroup, ProtocolVersion, SignatureScheme
 from ..tls.suites import by_name
 from .client_model import ClientProfile
 
@@ -43,21 +43,44 @@ class Verdict:
         return {"accepted": False, "reason": self.reason}
 
 
-def client_hello_spec(profile: ClientProfile, server_name: str | None) -> ClientHelloSpec:
-    """The ClientHello this PC's Schannel would send to ``server_name``."""
+def client_hello_spec(
+    profile: ClientProfile,
+    server_name: str | None,
+    *,
+    random: bytes | None = None,
+    session_id: bytes | None = None,
+) -> ClientHelloSpec:
+    """The ClientHello this PC's Schannel would send to ``server_name``.
+
+    Laid out as the recordings of this release show it (``WindowsFamily.wire``): Schannel's
+    extension order, ``status_request`` always, ``session_ticket`` from Windows 8 on, no padding;
+    for TLS 1.3 every enabled version in ``supported_versions`` (highest first), a key share per
+    enabled group and ``post_handshake_auth``. No ALPN: that is the application's choice.
+    ``random`` and ``session_id`` fix those fields (fresh ones otherwise), so that one hello can
+    be shown and sent. Raises ``ValueError`` when Schannel offers no protocol at all.
+    """
     offered = sorted(profile.offered_protocols, reverse=True)
     if not offered:
         raise ValueError("Schannel on this PC offers no protocol at all")
     highest = offered[0]
-    groups = tuple(int(NamedGroup[c]) for c in profile.curves if c in NamedGroup.__members__)
+    tls13 = highest == ProtocolVersion.TLSv1_3
+    wire = profile.family.wire
+    groups = tuple(
+        int(NamedGroup[c])
+        for c in profile.curves
+        # The ML-KEM hybrids are TLS 1.3 groups only (TLS supported groups in Windows 11 24H2).
+        if c in NamedGroup.__members__ and (tls13 or "MLKEM" not in c)
+    )
     sigalgs = tuple(
         int(SignatureScheme[s])
         for s in profile.signature_algorithms
         if s in SignatureScheme.__members__
     )
-    tls13 = highest == ProtocolVersion.TLSv1_3
-    supported = tuple(v for v in offered if v >= ProtocolVersion.TLSv1_2) if tls13 else None
-    key_share = groups[:1] if tls13 and groups else ()
+    # Recorded on Server 2022 (.NET): TLS 1.3, 1.2, 1.1, 1.0, i.e. every enabled version.
+    supported = tuple(v for v in offered if v >= ProtocolVersion.TLSv1_0) if tls13 else None
+    # Recorded on Windows 11 (curl): a key share for each of x25519, P-256 and P-384.
+    key_share = tuple(g for g in groups if g in _SHAREABLE) if tls13 else ()
+    order = tuple(int(ExtensionType[name]) for name in wire.extensions)
     extra: dict[str, Any] = {}
     if sigalgs:
         extra["signature_algorithms"] = sigalgs
@@ -68,14 +91,37 @@ def client_hello_spec(profile: ClientProfile, server_name: str | None) -> Client
         groups=groups or (int(NamedGroup.secp256r1), int(NamedGroup.secp384r1)),
         supported_versions=supported,
         key_share_groups=key_share,
+        session_ticket="session_ticket" in wire.extensions,
+        status_request="status_request" in wire.extensions,
+        psk_key_exchange_modes="psk_key_exchange_modes" in wire.extensions,
+        post_handshake_auth="post_handshake_auth" in wire.extensions,
         record_version=ProtocolVersion.TLSv1_0
         if highest < ProtocolVersion.TLSv1_2
         else ProtocolVersion.TLSv1_2,
         extensions_enabled=highest >= ProtocolVersion.TLSv1_0,
-        # Schannel pads its hellos only in builds that need it; the F5 workaround is harmless.
+        # No Schannel recording carries a padding extension.
         padding_to=None,
+        random=random,
+        session_id=session_id,
+        extension_order=order,
         **extra,
     )
+
+
+# Groups the hello builder can make a key share for (the others are offered, never shared).
+_SHAREABLE = frozenset(
+    int(g)
+    for g in (
+        NamedGroup.x25519,
+        NamedGroup.x448,
+        NamedGroup.secp256r1,
+        NamedGroup.secp384r1,
+        NamedGroup.secp521r1,
+        NamedGroup.X25519MLKEM768,
+        NamedGroup.SecP256r1MLKEM768,
+        NamedGroup.SecP384r1MLKEM1024,
+    )
+)
 
 
 def judge_policy(profile: ClientProfile, policy: AfdPolicy) -> Verdict:

@@ -18,6 +18,7 @@ from winbundles import (
     WIN10_22H2,
     WIN10_HOTFIXES,
     bundle,
+    dword,
     hotfixes,
     internet_settings,
     key_exchange,
@@ -80,6 +81,36 @@ FIXABLE: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
                 ],
             ),
             "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN10_HOTFIXES},
+    ),
+    "SCH008/local-curves": (
+        "win10-local-curves-with-spaces",
+        {
+            "currentversion": WIN10_22H2,
+            "schannel": EMPTY_SCHANNEL,
+            "ssl-local": LOCAL_SSL
+            + "\n"
+            + multi_sz("EccCurves", ["NistP384 NistP256", "NistP256"]),
+            "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN10_HOTFIXES},
+    ),
+    # Office's identity switches, set by the user (HKCU, not a policy): deleted as the user.
+    "IDN007": (
+        "win10-office-wam-off",
+        {
+            "currentversion": WIN10_22H2,
+            "schannel": EMPTY_SCHANNEL,
+            "inet": internet_settings(),
+            "office-identity": "\n".join(
+                [
+                    r"[HKEY_CURRENT_USER\Software\Microsoft\Office\16.0\Common\Identity]",
+                    dword("EnableADAL", 0),
+                    dword("DisableAADWAM", 1),
+                    dword("Version", 1),
+                ]
+            ),
         },
         {"hotfixes_txt": WIN10_HOTFIXES},
     ),

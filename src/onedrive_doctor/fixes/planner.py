@@ -326,9 +326,23 @@ class _Builder:
             self._skip(finding.id, "the Windows build is unknown")
             return
         usable = [s for s in profile.listed_suites if _allowed(s)]
-        if self.registry.value(POLICY_SSL_KEY, "Functions") is not None or (
-            self.registry.value(LOCAL_SSL_KEY, "Functions") is None
-        ):
+        policy_list = self.registry.value(POLICY_SSL_KEY, "Functions")
+        # The check computes the local rewrites itself (a curve list without its spaced
+        # elements, a suite list without the names this build lacks): take those as they are,
+        # and add the policy's list, which only an admin can change, when a policy sets one.
+        assert finding.fix is not None
+        writes = [c for c in finding.fix.changes if isinstance(c, (SetValue, DeleteValue))]
+        if writes:
+            for change in writes:
+                self._step(finding.id, self._refresh(change))
+            if policy_list is not None and usable:
+                self._policy_list(finding.id, [], usable)
+            return
+        if policy_list is None and self.registry.value(LOCAL_SSL_KEY, "Functions") is None:
+            # Not the suite list (e.g. the curve policy): the check's own steps say what to set.
+            self._typed(finding, keep_manual=True)
+            return
+        if policy_list is not None or self.registry.value(LOCAL_SSL_KEY, "Functions") is None:
             if not usable:
                 self._skip(finding.id, "no suite this Windows can use is left to list")
                 return

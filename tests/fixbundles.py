@@ -65,6 +65,27 @@ FIXABLE: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
         },
         {"hotfixes_txt": WIN7_HOTFIXES, "probes_json": probes(tls_scan(policy="TLSv1.2_2022"))},
     ),
+    # The AFD suites are in Windows 7's local list, but below the ones AFD refuses: they go on top.
+    "SCH003/local-list": (
+        "win7-local-list-afd-suites-last",
+        {
+            "currentversion": WIN7,
+            "schannel": schannel(protocol("TLS 1.2", Enabled=1, DisabledByDefault=0)),
+            "ssl-local": LOCAL_SSL
+            + "\n"
+            + multi_sz(
+                "Functions",
+                [
+                    "TLS_RSA_WITH_AES_128_CBC_SHA",
+                    "TLS_RSA_WITH_AES_256_CBC_SHA",
+                    "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+                    "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256_P256",
+                ],
+            ),
+            "inet": internet_settings(),
+        },
+        {"hotfixes_txt": WIN7_HOTFIXES, "probes_json": probes(tls_scan(policy="TLSv1.2_2022"))},
+    ),
     "SCH008/local-list": (
         "win10-local-list-with-unknown-names",
         {

@@ -20,7 +20,7 @@ from ..knowledge.error_codes import ErrorClass, SignInCode, sign_in_code
 from ..knowledge.tls_alerts import alert
 from ..model import Fix, Outcome, Status
 from ..parsed import Parsed
-from ..parsers.events import EventLog, WinEvent
+from ..parsers.events import EventLog, WinEvent, event_number
 from ._common import not_windows
 
 __all__ = [
@@ -394,21 +394,11 @@ def _when(event: WinEvent) -> str | None:
     return event.time_created.isoformat() if event.time_created else None
 
 
-def _number(text: str | None) -> int | None:
-    if text is None:
-        return None
-    text = text.strip()
-    try:
-        return int(text, 16) if text.lower().startswith("0x") else int(text)
-    except ValueError:
-        return None
-
-
 def _decode_schannel(event: WinEvent) -> SchannelError | None:
     """What one Schannel event means; ``None`` for the events EVT001 does not count."""
     text = event.message or ""
     if event.event_id in (36887, 36888):
-        number = _number(event.value("AlertDesc", "AlertDescription"))
+        number = event_number(event.value("AlertDesc", "AlertDescription"))
         if number is None:
             match = _ALERT_IN_TEXT.search(text)
             number = int(match.group(1)) if match else None
@@ -458,7 +448,7 @@ def _codes(event: WinEvent) -> list[int]:
     """The status codes of one AAD event: named code values, then 0x........ anywhere."""
     found: list[int] = []
     for name in _CODE_FIELDS:
-        value = _number(event.value(name))
+        value = event_number(event.value(name))
         if value is not None and 0x80000000 <= value <= 0xFFFFFFFF:
             found.append(value)
     texts = [value for _, value in event.data]

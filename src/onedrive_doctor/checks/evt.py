@@ -112,22 +112,12 @@ def schannel_errors_logged(ev: Evidence) -> Outcome:
     if isinstance(log, Outcome):
         return log
     schannel = [e for e in log.events if _is_schannel(e)]
-    since = ev.as_of - WINDOW
-    window = _window_text(ev, since)
-    recent = [e for e in schannel if _in_window(e, since)]
+    window, recent, evidence, note = _windowed(ev, schannel)
     errors = [d for d in (_decode_schannel(e) for e in recent) if d is not None]
-    evidence: dict[str, Any] = {
-        "window": {"from": since.isoformat(), "to": ev.as_of.isoformat(), "days": WINDOW.days},
-        "events_read": len(schannel),
-        "events_in_window": len(recent),
-    }
-    coverage = _coverage(schannel, since)
-    if coverage:
-        evidence["coverage"] = coverage
     if not errors:
         return Outcome.passed(
             f"The System log holds no Schannel error (36871, 36874, 36887, 36888) {window} "
-            f"({len(schannel)} Schannel event(s) read from {_SCHANNEL_FILE}){_suffix(coverage)}.",
+            f"({len(schannel)} Schannel event(s) read from {_SCHANNEL_FILE}){note}.",
             **evidence,
         )
     groups = Counter(error.key for error in errors)
@@ -149,7 +139,7 @@ def schannel_errors_logged(ev: Evidence) -> Outcome:
     message = (
         f"The System log holds {len(errors)} Schannel error(s) {window}: {'; '.join(parts)}."
         + (f" The checks that find the cause: {', '.join(checks)}." if checks else "")
-        + _suffix(coverage)
+        + note
     )
     return Outcome.failed(
         message,
@@ -250,22 +240,12 @@ def aad_errors_logged(ev: Evidence) -> Outcome:
                 return Outcome.not_applicable(before_10)
         return log
     aad = [e for e in log.events if _is_aad(e)]
-    since = ev.as_of - WINDOW
-    window = _window_text(ev, since)
-    recent = [e for e in aad if _in_window(e, since)]
+    window, recent, evidence, note = _windowed(ev, aad)
     errors = [e for e in recent if e.level is not None and e.level in (1, 2)]
-    evidence: dict[str, Any] = {
-        "window": {"from": since.isoformat(), "to": ev.as_of.isoformat(), "days": WINDOW.days},
-        "events_read": len(aad),
-        "events_in_window": len(recent),
-    }
-    coverage = _coverage(aad, since)
-    if coverage:
-        evidence["coverage"] = coverage
     if not errors:
         return Outcome.passed(
             f"The Microsoft-Windows-AAD/Operational log holds no error {window} "
-            f"({len(aad)} event(s) read from {_AAD_FILE}){_suffix(coverage)}.",
+            f"({len(aad)} event(s) read from {_AAD_FILE}){note}.",
             **evidence,
         )
     codes: Counter[int] = Counter()
@@ -304,7 +284,7 @@ def aad_errors_logged(ev: Evidence) -> Outcome:
         message += " Classes: " + ", ".join(c.label for c in classes) + "."
     if servers:
         message += " Entra ID answered " + ", ".join(servers) + "."
-    message += _suffix(coverage)
+    message += note
     steps = [_class_step(c) for c in classes] or [
         "Look up the logged codes (https://login.microsoftonline.com/error for AADSTS codes) "
         "and run the checks of their class."
@@ -386,8 +366,26 @@ def _coverage(events: list[WinEvent], since: dt.datetime) -> str | None:
     )
 
 
-def _suffix(coverage: str | None) -> str:
-    return f" Note: {coverage}." if coverage else ""
+def _windowed(
+    ev: Evidence, events: list[WinEvent]
+) -> tuple[str, list[WinEvent], dict[str, Any], str]:
+    """The window as a finding says it, its events, the evidence about it and a coverage note.
+
+    The note (" Note: ...." or "") ends a message when the export may not reach back to the
+    window's start; the evidence then carries it as ``coverage``.
+    """
+    since = ev.as_of - WINDOW
+    recent = [e for e in events if _in_window(e, since)]
+    evidence: dict[str, Any] = {
+        "window": {"from": since.isoformat(), "to": ev.as_of.isoformat(), "days": WINDOW.days},
+        "events_read": len(events),
+        "events_in_window": len(recent),
+    }
+    coverage = _coverage(events, since)
+    if coverage:
+        evidence["coverage"] = coverage
+    note = f" Note: {coverage}." if coverage else ""
+    return _window_text(ev, since), recent, evidence, note
 
 
 def _when(event: WinEvent) -> str | None:

@@ -463,31 +463,17 @@ def _use_color(args: argparse.Namespace) -> bool:
 
 def _emit(text: str, args: argparse.Namespace) -> None:
     if args.output and args.output != "-":
+        from ..atomic import write_whole
+
         try:
-            _write_whole(Path(args.output), text.encode("utf-8"))
+            # Whole or not at all: Ctrl-C or a full disk leave the previous file, or none,
+            # never a truncated report.
+            write_whole(Path(args.output), text.encode("utf-8"))
         except OSError as exc:
             _fatal(f"cannot write {args.output}: {exc.strerror or exc}")
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
-
-
-def _write_whole(path: Path, data: bytes) -> None:
-    """Write ``path`` so it never exists half-written.
-
-    A temporary sibling, renamed when whole: Ctrl-C or a full disk leave the previous file, or
-    none, never a truncated report.
-    """
-    import tempfile
-
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
 
 
 def _ascii_only(args: argparse.Namespace) -> bool:

@@ -20,7 +20,7 @@ from ..knowledge.error_codes import ErrorClass, SignInCode, sign_in_code
 from ..knowledge.tls_alerts import alert
 from ..model import Fix, Outcome, Status
 from ..parsed import Parsed
-from ..parsers.events import EventLog, WinEvent
+from ..parsers.events import EventLog, WinEvent, event_number
 from ._common import not_windows
 
 __all__ = [
@@ -112,22 +112,12 @@ def schannel_errors_logged(ev: Evidence) -> Outcome:
     if isinstance(log, Outcome):
         return log
     schannel = [e for e in log.events if _is_schannel(e)]
-    since = ev.as_of - WINDOW
-    window = _window_text(ev, since)
-    recent = [e for e in schannel if _in_window(e, since)]
+    window, recent, evidence, note = _windowed(ev, schannel)
     errors = [d for d in (_decode_schannel(e) for e in recent) if d is not None]
-    evidence: dict[str, Any] = {
-        "window": {"from": since.isoformat(), "to": ev.as_of.isoformat(), "days": WINDOW.days},
-        "events_read": len(schannel),
-        "events_in_window": len(recent),
-    }
-    coverage = _coverage(schannel, since)
-    if coverage:
-        evidence["coverage"] = coverage
     if not errors:
         return Outcome.passed(
             f"The System log holds no Schannel error (36871, 36874, 36887, 36888) {window} "
-            f"({len(schannel)} Schannel event(s) read from {_SCHANNEL_FILE}){_suffix(coverage)}.",
+            f"({len(schannel)} Schannel event(s) read from {_SCHANNEL_FILE}){note}.",
             **evidence,
         )
     groups = Counter(error.key for error in errors)
@@ -149,7 +139,7 @@ def schannel_errors_logged(ev: Evidence) -> Outcome:
     message = (
         f"The System log holds {len(errors)} Schannel error(s) {window}: {'; '.join(parts)}."
         + (f" The checks that find the cause: {', '.join(checks)}." if checks else "")
-        + _suffix(coverage)
+        + note
     )
     return Outcome.failed(
         message,
@@ -250,22 +240,12 @@ def aad_errors_logged(ev: Evidence) -> Outcome:
                 return Outcome.not_applicable(before_10)
         return log
     aad = [e for e in log.events if _is_aad(e)]
-    since = ev.as_of - WINDOW
-    window = _window_text(ev, since)
-    recent = [e for e in aad if _in_window(e, since)]
+    window, recent, evidence, note = _windowed(ev, aad)
     errors = [e for e in recent if e.level is not None and e.level in (1, 2)]
-    evidence: dict[str, Any] = {
-        "window": {"from": since.isoformat(), "to": ev.as_of.isoformat(), "days": WINDOW.days},
-        "events_read": len(aad),
-        "events_in_window": len(recent),
-    }
-    coverage = _coverage(aad, since)
-    if coverage:
-        evidence["coverage"] = coverage
     if not errors:
         return Outcome.passed(
             f"The Microsoft-Windows-AAD/Operational log holds no error {window} "
-            f"({len(aad)} event(s) read from {_AAD_FILE}){_suffix(coverage)}.",
+            f"({len(aad)} event(s) read from {_AAD_FILE}){note}.",
             **evidence,
         )
     codes: Counter[int] = Counter()
@@ -304,7 +284,7 @@ def aad_errors_logged(ev: Evidence) -> Outcome:
         message += " Classes: " + ", ".join(c.label for c in classes) + "."
     if servers:
         message += " Entra ID answered " + ", ".join(servers) + "."
-    message += _suffix(coverage)
+    message += note
     steps = [_class_step(c) for c in classes] or [
         "Look up the logged codes (https://login.microsoftonline.com/error for AADSTS codes) "
         "and run the checks of their class."
@@ -386,29 +366,37 @@ def _coverage(events: list[WinEvent], since: dt.datetime) -> str | None:
     )
 
 
-def _suffix(coverage: str | None) -> str:
-    return f" Note: {coverage}." if coverage else ""
+def _windowed(
+    ev: Evidence, events: list[WinEvent]
+) -> tuple[str, list[WinEvent], dict[str, Any], str]:
+    """The window as a finding says it, its events, the evidence about it and a coverage note.
+
+    The note (" Note: ...." or "") ends a message when the export may not reach back to the
+    window's start; the evidence then carries it as ``coverage``.
+    """
+    since = ev.as_of - WINDOW
+    recent = [e for e in events if _in_window(e, since)]
+    evidence: dict[str, Any] = {
+        "window": {"from": since.isoformat(), "to": ev.as_of.isoformat(), "days": WINDOW.days},
+        "events_read": len(events),
+        "events_in_window": len(recent),
+    }
+    coverage = _coverage(events, since)
+    if coverage:
+        evidence["coverage"] = coverage
+    note = f" Note: {coverage}." if coverage else ""
+    return _window_text(ev, since), recent, evidence, note
 
 
 def _when(event: WinEvent) -> str | None:
     return event.time_created.isoformat() if event.time_created else None
 
 
-def _number(text: str | None) -> int | None:
-    if text is None:
-        return None
-    text = text.strip()
-    try:
-        return int(text, 16) if text.lower().startswith("0x") else int(text)
-    except ValueError:
-        return None
-
-
 def _decode_schannel(event: WinEvent) -> SchannelError | None:
     """What one Schannel event means; ``None`` for the events EVT001 does not count."""
     text = event.message or ""
     if event.event_id in (36887, 36888):
-        number = _number(event.value("AlertDesc", "AlertDescription"))
+        number = event_number(event.value("AlertDesc", "AlertDescription"))
         if number is None:
             match = _ALERT_IN_TEXT.search(text)
             number = int(match.group(1)) if match else None
@@ -458,7 +446,7 @@ def _codes(event: WinEvent) -> list[int]:
     """The status codes of one AAD event: named code values, then 0x........ anywhere."""
     found: list[int] = []
     for name in _CODE_FIELDS:
-        value = _number(event.value(name))
+        value = event_number(event.value(name))
         if value is not None and 0x80000000 <= value <= 0xFFFFFFFF:
             found.append(value)
     texts = [value for _, value in event.data]

@@ -61,6 +61,22 @@ def _windows_label(ev: Evidence) -> tuple[str | None, int | None]:
     return (version.label, version.build) if version is not None else (None, None)
 
 
+def _older_than_windows_10(ev: Evidence, lacks: str) -> Outcome | None:
+    """The outcome of a PC that is not Windows 10 or later (``"<release> " + lacks``), else None.
+
+    Not Windows at all is :func:`not_windows`' outcome; a build before 10240 is not applicable
+    with ``lacks`` saying what that release has not. An unknown build is let through: the
+    check then reads its own evidence.
+    """
+    other_os = not_windows(ev)
+    if other_os is not None:
+        return other_os
+    label, build = _windows_label(ev)
+    if build is not None and build < _FIRST_WINDOWS_10:
+        return Outcome.not_applicable(f"{label} {lacks}", windows=label)
+    return None
+
+
 # --- IDN006 ----------------------------------------------------------------------------------
 
 
@@ -105,16 +121,14 @@ def wam_broker_unhealthy(ev: Evidence) -> Outcome:
         - Add-AppxPackage: https://learn.microsoft.com/powershell/module/appx/add-appxpackage
 
     """
-    other_os = not_windows(ev)
-    if other_os is not None:
-        return other_os
+    before_10 = _older_than_windows_10(
+        ev,
+        "has no Web Account Manager broker (Microsoft.AAD.BrokerPlugin is part of Windows 10 and "
+        "later): there is nothing to check.",
+    )
+    if before_10 is not None:
+        return before_10
     label, build = _windows_label(ev)
-    if build is not None and build < _FIRST_WINDOWS_10:
-        return Outcome.not_applicable(
-            f"{label} has no Web Account Manager broker (Microsoft.AAD.BrokerPlugin is part of "
-            "Windows 10 and later): there is nothing to check.",
-            windows=label,
-        )
     if ev.appx_broker.problem is not None:
         return Outcome.unknown(f"unreadable evidence: {ev.appx_broker.problem}")
     listing = ev.appx_broker.value
@@ -237,16 +251,13 @@ def wam_disabled_by_policy(ev: Evidence) -> Outcome:
           https://learn.microsoft.com/entra/identity/conditional-access/concept-continuous-access-evaluation
 
     """
-    other_os = not_windows(ev)
-    if other_os is not None:
-        return other_os
-    label, build = _windows_label(ev)
-    if build is not None and build < _FIRST_WINDOWS_10:
-        return Outcome.not_applicable(
-            f"{label} has no Web Account Manager for Office to bypass (Office signs in through "
-            "WAM on Windows 10 1703 and later): the article's Windows 10 step does not apply.",
-            windows=label,
-        )
+    before_10 = _older_than_windows_10(
+        ev,
+        "has no Web Account Manager for Office to bypass (Office signs in through WAM on "
+        "Windows 10 1703 and later): the article's Windows 10 step does not apply.",
+    )
+    if before_10 is not None:
+        return before_10
     problem = ev.registry_problem(_IDENTITY_STEM)
     if problem is not None:
         return Outcome.unknown(f"unreadable evidence: {problem}")

@@ -8,10 +8,9 @@ written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from .. import atomic
 from ..errors import InputError
 from .changes import DeleteKey, DeleteValue, ManualStep, RunCommand, SetValue
 from .plan import Plan, PlanStep
@@ -48,17 +47,9 @@ def check_free_folder(folder: Path, *, force: bool) -> None:
 
 
 def write_whole(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary sibling renamed over it."""
+    """Write ``data`` to ``path`` (its folder made if need be) through a renamed sibling."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic.write_whole(path, data)
 
 
 RegistryStep = tuple[PlanStep, SetValue | DeleteValue | DeleteKey]

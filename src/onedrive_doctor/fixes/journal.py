@@ -31,13 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_whole
 from ..errors import InputError
 from ..registry.regfile import RegData, RegType, RegValue
 
@@ -225,16 +224,7 @@ def write_journal(path: Path, journal: Journal) -> None:
     """
     data = (json.dumps(journal.to_json(), indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
+    write_whole(path, data, durable=True)
 
 
 def read_journal(path: str | Path) -> Journal:

@@ -227,6 +227,47 @@ class _Builder:
         before = registry_before(self.registry, key, name)
         return ABSENT if before is UNKNOWN and self.ev.key_absent(key) else before
 
+    def _set_functions(self, check_id: str, functions: tuple[str, ...]) -> None:
+        """Plan the local Schannel suite list (``Functions``, REG_MULTI_SZ) as ``functions``."""
+        hive, path = split_hive(normalize_key(LOCAL_SSL_KEY))
+        self._step(
+            check_id,
+            SetValue(
+                hive,
+                path,
+                "Functions",
+                ValueType.REG_MULTI_SZ,
+                functions,
+                before=self._before(LOCAL_SSL_KEY, "Functions"),
+                needs_restart=True,
+            ),
+        )
+
+    def _set_dword(
+        self,
+        check_id: str,
+        change: SetValue,
+        target: int,
+        *,
+        needs_restart: bool = False,
+        how: str | None = None,
+    ) -> None:
+        """Plan the value a check's ``change`` names as the DWORD ``target``, at its safety."""
+        self._step(
+            check_id,
+            SetValue(
+                change.hive,
+                change.key,
+                change.name,
+                ValueType.REG_DWORD,
+                target,
+                before=self._before(change.full_key, change.name),
+                needs_restart=needs_restart,
+                safety=change.safety,
+                how=how,
+            ),
+        )
+
     # SCH002 / SCH003: the suites on top.
     def _suites(self, finding: Finding) -> None:
         assert finding.fix is not None
@@ -252,20 +293,7 @@ class _Builder:
             listed.extend(n.strip() for n in names if _allowed_spelled(n))
         else:
             listed.extend(_spelled(profile, [s for s in profile.listed_suites if _allowed(s)]))
-        functions = tuple(dict.fromkeys(listed))
-        hive, path = split_hive(normalize_key(LOCAL_SSL_KEY))
-        self._step(
-            finding.id,
-            SetValue(
-                hive,
-                path,
-                "Functions",
-                ValueType.REG_MULTI_SZ,
-                functions,
-                before=self._before(LOCAL_SSL_KEY, "Functions"),
-                needs_restart=True,
-            ),
-        )
+        self._set_functions(finding.id, tuple(dict.fromkeys(listed)))
 
     def _policy_list(self, check: str, first: Sequence[str], rest: Iterable[str]) -> None:
         """A manual step with the exact 'SSL Cipher Suite Order' list to paste."""
@@ -351,19 +379,7 @@ class _Builder:
         if not usable:
             self._skip(finding.id, "the local list names no suite this Windows can use")
             return
-        hive, path = split_hive(normalize_key(LOCAL_SSL_KEY))
-        self._step(
-            finding.id,
-            SetValue(
-                hive,
-                path,
-                "Functions",
-                ValueType.REG_MULTI_SZ,
-                tuple(dict.fromkeys(_spelled(profile, usable))),
-                before=self._before(LOCAL_SSL_KEY, "Functions"),
-                needs_restart=True,
-            ),
-        )
+        self._set_functions(finding.id, tuple(dict.fromkeys(_spelled(profile, usable))))
 
     # WHT001 / WHT002: WinHTTP's DefaultSecureProtocols.
     def _winhttp(self, finding: Finding) -> None:
@@ -383,20 +399,7 @@ class _Builder:
                 if value is not None and isinstance(value.data, int)
                 else profile.winhttp.get(view, profile.family.winhttp_default_protocols)
             )
-            target = self._gains_tls12(current)
-            self._step(
-                finding.id,
-                SetValue(
-                    change.hive,
-                    change.key,
-                    change.name,
-                    ValueType.REG_DWORD,
-                    target,
-                    before=self._before(change.full_key, change.name),
-                    needs_restart=True,
-                    safety=change.safety,
-                ),
-            )
+            self._set_dword(finding.id, change, self._gains_tls12(current), needs_restart=True)
 
     def _gains_tls12(self, mask: int) -> int:
         """``mask`` with TLS 1.2, without SSL 2.0 / 3.0, with TLS 1.0 / 1.1 only if asked."""
@@ -430,20 +433,7 @@ class _Builder:
             self._step(finding.id, ManualStep(GPRESULT_STEP, needs_admin=True))
             return
         for change in writes:
-            target = self._gains_tls12(profile.wininet)
-            self._step(
-                finding.id,
-                SetValue(
-                    change.hive,
-                    change.key,
-                    change.name,
-                    ValueType.REG_DWORD,
-                    target,
-                    before=self._before(change.full_key, change.name),
-                    safety=change.safety,
-                    how=change.how,
-                ),
-            )
+            self._set_dword(finding.id, change, self._gains_tls12(profile.wininet), how=change.how)
 
     # IDN001: restart first; leave / join only on the organisation's network.
     def _join(self, finding: Finding) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "EventLog",
     "EventParseError",
     "WinEvent",
+    "event_number",
     "parse_events",
 ]
 
@@ -217,7 +218,8 @@ def _text(element: ET.Element | None) -> str | None:
     return element.text.strip()[:_MAX_VALUE_CHARS]
 
 
-def _int(text: str | None) -> int | None:
+def event_number(text: str | None) -> int | None:
+    """A number as events write it, decimal or ``0x`` hex; ``None`` when absent or not one."""
     if text is None:
         return None
     text = text.strip()
@@ -237,17 +239,17 @@ def _event(element: ET.Element) -> WinEvent | None:
     if provider_element is not None:
         provider = provider_element.get("Name") or provider_element.get("EventSourceName")
         guid = provider_element.get("Guid")
-    event_id = _int(_text(_child(system, "EventID")))
+    event_id = event_number(_text(_child(system, "EventID")))
     if not provider or event_id is None or not 0 <= event_id <= 0xFFFF:
         return None
     created = _child(system, "TimeCreated")
     return WinEvent(
         provider=provider[:256],
         event_id=event_id,
-        level=_int(_text(_child(system, "Level"))),
+        level=event_number(_text(_child(system, "Level"))),
         time_created=_time(created.get("SystemTime") if created is not None else None),
         provider_guid=guid.strip("{}").upper() if guid else None,
-        record_id=_int(_text(_child(system, "EventRecordID"))),
+        record_id=event_number(_text(_child(system, "EventRecordID"))),
         channel=_text(_child(system, "Channel")),
         computer=_text(_child(system, "Computer")),
         data=_values(element),

@@ -14,12 +14,11 @@ tried on a bundle and the bundle analysed again. The live one is ``WinRegBackend
 from __future__ import annotations
 
 import errno
-import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from ..atomic import write_whole
 from ._model import RegistryModel
 from ._writer import write_reg
 from .regfile import RegData, RegValue, _split_key
@@ -176,14 +175,7 @@ class BundleBackend:
             raise PermissionError(errno.EACCES, "the file is read-only", str(file.path))
         data = write_reg(file.model.to_ops())
         file.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=file.path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, file.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_whole(file.path, data)
 
     def __repr__(self) -> str:
         return f"<BundleBackend {self.folder} ({len(self._files)} files)>"

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,8 +58,11 @@ def silent_server() -> Iterator[tuple[int, threading.Event]]:
         listener.close()
 
 
-def interrupt(*args: str) -> tuple[int, list[str]]:
-    """Run the CLI until it connects to the silent server, send SIGINT; (exit code, stderr)."""
+def interrupt(*args: str, delay: float = 0.0, burst: int = 1) -> tuple[int, list[str]]:
+    """Run the CLI until it connects to the silent server, send SIGINT; (exit code, stderr).
+
+    ``delay`` seconds after the first connection, ``burst`` SIGINTs a millisecond apart.
+    """
     with silent_server() as (port, accepted):
         argv = [a.replace("PORT", str(port)) for a in args]
         env = dict(os.environ, PYTHONPATH=str(SRC), NO_COLOR="1")
@@ -70,7 +74,10 @@ def interrupt(*args: str) -> tuple[int, list[str]]:
         )
         try:
             assert accepted.wait(30), "the CLI never reached the server"
-            child.send_signal(signal.SIGINT)
+            time.sleep(delay)
+            for _ in range(burst):
+                child.send_signal(signal.SIGINT)
+                time.sleep(0.001)
             _, err = child.communicate(timeout=90)
         finally:
             child.kill()
@@ -122,3 +129,62 @@ def test_collect_interrupted_keeps_what_it_did_not_write(tmp_path: Path) -> None
     assert err[-1] == INTERRUPTED
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
     assert (tmp_path / "notes.txt").read_text() == "mine\n"
+
+
+@pytest.mark.parametrize(
+    ("delay", "burst"), [(0.0, 1), (0.0, 40), (0.003, 40), (0.02, 40), (0.1, 40), (0.3, 200)]
+)
+def test_collect_interrupted_at_many_moments_by_many_ctrl_c(
+    tmp_path: Path, delay: float, burst: int
+) -> None:
+    # The SIGINT handler runs between any two bytecodes: it only schedules the cancellation
+    # in the loop (a Task.cancel() from the handler could land inside asyncio's own
+    # "if not waiter.done(): waiter.set_result()" and raise InvalidStateError), and the
+    # further Ctrl-Cs of a burst, up to and during the exit, are ignored, not a traceback.
+    target = tmp_path / "new" / "bundle"
+    code, err = interrupt("collect", "-o", str(target), *NET, delay=delay, burst=burst)
+    assert code == 130, err
+    assert err[-1] == INTERRUPTED
+    assert err.count(INTERRUPTED) == 1, err
+    assert not [line for line in err if "Traceback" in line or "xception" in line], err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_any_exception_of_an_interrupted_run_is_the_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A probe torn down half-way may raise anything (InvalidStateError, OSError...) on the way
+    # out of an interrupted run: still the one line and 130, never its traceback.
+    import asyncio
+
+    from onedrive_doctor import _cli
+
+    def boom(args: object) -> int:
+        _cli._INTERRUPTED.set()  # as the first Ctrl-C does
+        raise asyncio.InvalidStateError("invalid state")
+
+    monkeypatch.setattr(_cli, "_cmd_scan", boom)
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            _cli.main(["scan", "nowhere"])
+    finally:
+        _cli._INTERRUPTED.clear()
+        signal.signal(signal.SIGINT, before)
+    assert exit_.value.code == 130
+    assert capsys.readouterr().err.splitlines() == [INTERRUPTED]
+
+
+def test_an_exception_without_ctrl_c_is_not_read_as_an_interruption(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from onedrive_doctor import _cli
+
+    def boom(args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(_cli, "_cmd_scan", boom)
+    before = signal.getsignal(signal.SIGINT)
+    with pytest.raises(RuntimeError, match="a bug"):
+        _cli.main(["scan", "nowhere"])
+    assert signal.getsignal(signal.SIGINT) is before  # put back when not interrupted

@@ -775,6 +775,17 @@ def _cmd_checks(args: argparse.Namespace) -> int:
 _INTERRUPTED = threading.Event()  # set by the first Ctrl-C
 
 
+def _cancel_all(loop: Any) -> None:
+    """Cancel every task of ``loop``, as asyncio's own Ctrl-C handler would (run in the loop).
+
+    The probes settle their tasks and ``asyncio.run`` raises ``CancelledError``, read as Ctrl-C.
+    """
+    import asyncio
+
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+
+
 def _watch_interrupts() -> Any:
     """Ctrl-C ends the run within a few seconds, whatever asyncio is waiting for.
 
@@ -789,6 +800,23 @@ def _watch_interrupts() -> Any:
         return None  # signals are only delivered to the main thread
 
     def on_sigint(signum: int, frame: object) -> None:
+        import asyncio
+
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is not None:
+            # Cancelled from the loop, between two callbacks, never from here: this handler
+            # runs between any two bytecodes, and Task.cancel() cancels the future the task
+            # waits on at once, so it could land between asyncio's own "if not
+            # waiter.done()" and "waiter.set_result()" (wait_for, wait, sock_connect) and
+            # make that set_result raise InvalidStateError.
+            loop.call_soon_threadsafe(_cancel_all, loop)
+        if _INTERRUPTED.is_set():
+            return  # a second Ctrl-C: the clean-up (and the watchdog) already run
+        _INTERRUPTED.set()
+
         def give_up() -> None:
             from ..bundle import abort_unfinished
 
@@ -799,17 +827,8 @@ def _watch_interrupts() -> Any:
         timer = threading.Timer(3.0, give_up)
         timer.daemon = True
         timer.start()
-        _INTERRUPTED.set()
-        import asyncio
-
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        if loop is None:
             raise KeyboardInterrupt from None  # not inside asyncio: the usual way out
-        # Inside asyncio.run: cancel every task, as asyncio's own Ctrl-C handler would; the
-        # probes settle their tasks and asyncio.run raises CancelledError, read as Ctrl-C.
-        for task in asyncio.all_tasks(loop):
-            task.cancel()
 
     return signal.signal(signal.SIGINT, on_sigint)  # the handler before, put back at the end
 
@@ -850,15 +869,22 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except BrokenPipeError:
         code = EXIT_OK
     except BaseException as exc:
-        cancelled = _INTERRUPTED.is_set() and type(exc).__name__ == "CancelledError"
-        if not (isinstance(exc, KeyboardInterrupt) or cancelled):
+        # Once Ctrl-C was pressed, whatever the run raises on its way out (CancelledError,
+        # KeyboardInterrupt, an error of a probe torn down half-way) is the interruption:
+        # one line, no traceback; the -o file and the bundle folder were cleaned up on the way.
+        if not (isinstance(exc, KeyboardInterrupt) or _INTERRUPTED.is_set()):
             raise
-        # One line, no traceback; the -o file and the bundle folder were cleaned up on the way.
         print("onedrive-doctor: interrupted", file=sys.stderr)
         code = EXIT_INTERRUPTED
     finally:
         if previous is not None:
             import signal
 
-            signal.signal(signal.SIGINT, previous)
+            # After a Ctrl-C, a further one while the process exits is ignored: the handler
+            # put back (or SIG_DFL, which the interpreter's shutdown puts back for any Python
+            # handler) would kill the process by the signal, or print a traceback.
+            signal.signal(signal.SIGINT, signal.SIG_IGN if _INTERRUPTED.is_set() else previous)
+    if _INTERRUPTED.is_set() and code != EXIT_INTERRUPTED:
+        print("onedrive-doctor: interrupted", file=sys.stderr)
+        code = EXIT_INTERRUPTED
     sys.exit(code)

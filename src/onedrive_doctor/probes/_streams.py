@@ -13,6 +13,8 @@ import ssl
 import time
 from dataclasses import dataclass, field
 
+from ._tasks import wait_for
+
 __all__ = [
     "DEADLINE",
     "ConnectRefused",
@@ -87,12 +89,12 @@ class Stream:
         """Send all of ``data``."""
         self.writer.write(data)
         limit = bounded(self.timeout)
-        await asyncio.wait_for(self.writer.drain(), limit)
+        await wait_for(self.writer.drain(), limit)
 
     async def read(self, limit: int = _CHUNK) -> bytes:
         """Up to ``limit`` bytes; ``b""`` at end of stream."""
         timeout = bounded(self.timeout)  # first: no read is started past the deadline
-        return await asyncio.wait_for(self.reader.read(limit), timeout)
+        return await wait_for(self.reader.read(limit), timeout)
 
     def peer(self) -> str | None:
         """The address actually connected to."""
@@ -107,7 +109,7 @@ class Stream:
 async def open_tcp(address: str, port: int, timeout: float) -> Stream:
     """Open a TCP connection; ``OSError`` or ``asyncio.TimeoutError`` on failure."""
     limit = bounded(timeout)
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(address, port), limit)
+    reader, writer = await wait_for(asyncio.open_connection(address, port), limit)
     return Stream(reader, writer, timeout)
 
 

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Iterable
 from typing import Any, TypeVar
 
-__all__ = ["gather_all", "settle"]
+__all__ = ["gather_all", "settle", "wait_for"]
 
 T = TypeVar("T")
 
@@ -48,3 +48,20 @@ async def settle(tasks: Iterable[asyncio.Future[Any]]) -> None:
     for task in pending:
         if not task.cancelled():
             task.exception()
+
+
+async def wait_for(job: Awaitable[T], timeout: float | None) -> T:
+    """``asyncio.wait_for``, but the job's own exception is never left unretrieved.
+
+    Python 3.11's ``wait_for``, cancelled, cancels the job and raises ``CancelledError``; a job
+    that ends with an exception instead (its cancel dropped by an inner ``wait_for`` whose read
+    had just finished, then a TLS error) is left with that exception unretrieved, printed as
+    "Task exception was never retrieved" after the run's Ctrl-C line.
+    """
+    task = asyncio.ensure_future(job)
+    try:
+        return await asyncio.wait_for(task, timeout)
+    except BaseException:
+        if task.done() and not task.cancelled():
+            task.exception()  # retrieved: what the caller raises is the outcome
+        raise

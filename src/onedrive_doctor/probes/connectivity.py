@@ -38,7 +38,7 @@ from ._streams import (
     open_tcp,
 )
 from ._streams import proxy_connect as _proxy_connect
-from ._tasks import settle
+from ._tasks import settle, wait_for
 from .attempt import AttemptStatus, ProbeAttempt
 from .proxy import ProxyRoute, env_routes, pac_answer_to_route, parse_proxy
 from .resolver import DnsFailure, Resolution, resolve_families
@@ -507,7 +507,7 @@ class _Session:
         result["stage"] = "tls"
         try:
             # Not verified: this probe tests the path, TLS002 judges the certificate.
-            tls = await asyncio.wait_for(self._tls(stream, host, self.unverified), timeout)
+            tls = await wait_for(self._tls(stream, host, self.unverified), timeout)
         except asyncio.TimeoutError:
             if budget_gone():
                 raise
@@ -535,7 +535,7 @@ class _Session:
         try:
             # One timeout for the whole handshake, not per read: a peer that accepts TCP and
             # then stays silent (a firewall dropping TLS, a dead middlebox) is a finding.
-            tls = await asyncio.wait_for(self._tls(stream, host, self.context), timeout)
+            tls = await wait_for(self._tls(stream, host, self.context), timeout)
         except asyncio.TimeoutError:
             if budget_gone():
                 raise  # the budget's stop, not a silent peer
@@ -558,7 +558,7 @@ class _Session:
             tls = await self._tls(stream, host, self.unverified)
         result.update(_tls_info(tls))
         try:
-            response = await asyncio.wait_for(
+            response = await wait_for(
                 http_get(tls, _host_header(host, port, "https"), "/", body_limit=0), timeout
             )
         except asyncio.TimeoutError:

@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from ._streams import bounded
+from ._tasks import wait_for
 
 __all__ = ["PacError", "evaluate_pac"]
 
@@ -68,7 +69,7 @@ async def evaluate_pac(script: str, urls: list[tuple[str, str]], timeout: float)
         raise PacError(f"the PAC engine could not start: {exc}") from exc
     try:
         limit = bounded(timeout)
-        out, _ = await asyncio.wait_for(child.communicate(request), limit)
+        out, _ = await wait_for(child.communicate(request), limit)
     except asyncio.TimeoutError as exc:
         raise PacError(f"the PAC file took longer than {timeout:g} s to evaluate") from exc
     finally:

@@ -16,7 +16,7 @@ from typing import Any
 from ..knowledge.endpoints import Endpoint
 from ..tls import AlertDescription, ClientHelloSpec, build_client_hello, name_of
 from ..tls.suites import SUITES
-from ._tasks import gather_all
+from ._tasks import gather_all, wait_for
 from .attempt import AttemptStatus, ProbeAttempt
 from .tls_scan import ScanError, Scanner, ScanOptions, ScanTarget
 
@@ -85,7 +85,7 @@ async def _replay_all(
         route = routes.get(endpoint.address, opts.proxy)
         jobs.append(replay_one(target, spec_for(endpoint.host), replace(opts, proxy=route)))
     try:
-        return list(await asyncio.wait_for(gather_all(*jobs), opts.budget))
+        return list(await wait_for(gather_all(*jobs), opts.budget))
     except asyncio.TimeoutError:
         return [
             ProbeAttempt(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._streams import bounded
+from ._tasks import wait_for
 
 __all__ = ["DnsFailure", "Resolution", "resolve", "resolve_families", "system_resolvers"]
 
@@ -83,7 +84,7 @@ async def _resolve_system(host: str, port: int, timeout: float) -> Resolution:
     label = f"the system resolver ({', '.join(servers)})" if servers else "the system resolver"
     try:
         limit = bounded(timeout)  # before the lookup starts: nothing left, nothing started
-        infos = await asyncio.wait_for(_getaddrinfo(loop, host, port), limit)
+        infos = await wait_for(_getaddrinfo(loop, host, port), limit)
     except asyncio.TimeoutError as exc:
         raise DnsFailure("TIMEOUT", f"no answer within {timeout:g} s", label) from exc
     except socket.gaierror as exc:

@@ -30,7 +30,7 @@ from ._streams import (
     open_tcp,
     proxy_connect,
 )
-from ._tasks import gather_all
+from ._tasks import gather_all, wait_for
 from .resolver import DnsFailure, resolve
 
 __all__ = ["PROTOCOLS", "ScanError", "ScanOptions", "ScanTarget", "scan", "scan_sync"]
@@ -193,7 +193,7 @@ class Scanner:
             result = _Exchange()
             try:
                 limit = bounded(self.opts.timeout)
-                await asyncio.wait_for(self._exchange(hello, until, sslv2, result), limit)
+                await wait_for(self._exchange(hello, until, sslv2, result), limit)
             except asyncio.TimeoutError:
                 if budget_gone():
                     self.out_of_budget = True
@@ -498,7 +498,7 @@ async def _chain_via_ssl(scanner: Scanner) -> tuple[bytes, ...]:
         try:
             tls_stream = TlsStream(stream, context, scanner.target.server_name)
             limit = bounded(scanner.opts.timeout)
-            await asyncio.wait_for(tls_stream.handshake(), limit)
+            await wait_for(tls_stream.handshake(), limit)
             chain = getattr(tls_stream.ssl, "get_unverified_chain", None)
             if chain is not None:  # Python 3.13 and later: the whole chain as sent
                 certs = [c for c in chain() if isinstance(c, (bytes, bytearray))]
@@ -538,7 +538,7 @@ async def scan(target: ScanTarget, opts: ScanOptions) -> dict[str, Any]:
     outer = DEADLINE.get()  # inside diagnose, the run's deadline may come first
     token = DEADLINE.set(min(started + opts.budget, outer or float("inf")))
     try:
-        results = await asyncio.wait_for(run(), opts.budget + 1.0)
+        results = await wait_for(run(), opts.budget + 1.0)
     except asyncio.TimeoutError as exc:
         raise ScanError(
             f"the scan of {target.where} did not finish within its budget of {opts.budget:g} s"

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from servers.silent import mute_server
+from servers.threaded import accepting
 
 _MAXRSS = textwrap.dedent(
     """
@@ -67,7 +68,6 @@ def endless_chunk_server(seconds: float = 30.0) -> Iterator[int]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(8)
-    listener.settimeout(0.1)
     stop = threading.Event()
 
     def serve(conn: socket.socket) -> None:
@@ -84,22 +84,8 @@ def endless_chunk_server(seconds: float = 30.0) -> Iterator[int]:
         finally:
             conn.close()
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn = listener.accept()[0]
-            except OSError:
-                continue
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
+    with accepting(listener, serve, stop=stop):
         yield int(listener.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join()
-        listener.close()
 
 
 def test_an_endless_chunk_header_neither_grows_memory_nor_outlasts_the_budget(

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +20,7 @@ import pytest
 from onedrive_doctor.checks.net import PREFER_IPV4, PREFER_IPV4_UNDO
 from onedrive_doctor.probes.attempt import ProbeAttempt
 from onedrive_doctor.probes.results import FamilyResult
+from servers.threaded import accepting
 from servers.web import web_server
 
 HOST = "login.microsoftonline.com"
@@ -45,9 +45,7 @@ def _ipv6_peer(port: int, mode: str, context: ssl.SSLContext | None = None) -> I
     listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
     listener.bind(("::1", port))
     listener.listen(20)
-    listener.settimeout(0.1)
     held: list[socket.socket] = []
-    stop = threading.Event()
 
     def serve(conn: socket.socket) -> None:
         if mode != "tls" or context is None:
@@ -61,25 +59,8 @@ def _ipv6_peer(port: int, mode: str, context: ssl.SSLContext | None = None) -> I
         except (OSError, ssl.SSLError):
             return
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn = listener.accept()[0]
-            except OSError:
-                continue
-            held.append(conn)
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
+    with accepting(listener, serve, held=held):
         yield
-    finally:
-        stop.set()
-        thread.join()
-        for conn in held:
-            conn.close()
-        listener.close()
 
 
 def _ipv6_port_free(port: int) -> bool:
@@ -102,7 +83,9 @@ def _endpoint(context: ssl.SSLContext) -> Iterator[int]:
     raise AssertionError("no port free on both 127.0.0.1 and ::1")
 
 
-def _diagnose(cli: Any, port: int, ca_file: str, *extra: str) -> Any:
+def _diagnose(cli: Any, port: int, ca_file: str, *extra: str, ipv6: bool = True) -> Any:
+    """``diagnose`` of the endpoint at 127.0.0.1 and, with ``ipv6``, also at [::1]."""
+    also_ipv6 = ("--resolve", f"{HOST}:{port}:[::1]") if ipv6 else ()
     return cli(
         "diagnose",
         "--format",
@@ -117,8 +100,7 @@ def _diagnose(cli: Any, port: int, ca_file: str, *extra: str) -> Any:
         f"{HOST}:{port}",
         "--resolve",
         f"{HOST}:{port}:127.0.0.1",
-        "--resolve",
-        f"{HOST}:{port}:[::1]",
+        *also_ipv6,
         "--ca-file",
         ca_file,
         *extra,
@@ -247,23 +229,7 @@ def test_a_name_without_aaaa_passes_and_says_so(
     cli: Any, ca_file: str, server_context: ssl.SSLContext
 ) -> None:
     with web_server("endpoint", server_context) as endpoint:
-        result = cli(
-            "diagnose",
-            "--format",
-            "json",
-            "--timeout",
-            "2",
-            "--budget",
-            "6",
-            "--probe-url",
-            "http://127.0.0.1:9/",
-            "--endpoint",
-            f"{HOST}:{endpoint.port}",
-            "--resolve",
-            f"{HOST}:{endpoint.port}:127.0.0.1",
-            "--ca-file",
-            ca_file,
-        )
+        result = _diagnose(cli, endpoint.port, ca_file, ipv6=False)
     finding = result.finding("NET008")
     assert (finding["status"], finding["severity"]) == ("pass", None)
     assert finding["message"] == (

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import socket
 import ssl
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+
+from .threaded import accepting
 
 
 @contextmanager
@@ -19,9 +20,7 @@ def mute_server(context: ssl.SSLContext | None = None) -> Iterator[int]:
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(50)
-    listener.settimeout(0.1)
     held: list[socket.socket] = []
-    stop = threading.Event()
 
     def serve(conn: socket.socket) -> None:
         if context is None:
@@ -32,22 +31,5 @@ def mute_server(context: ssl.SSLContext | None = None) -> Iterator[int]:
         except (OSError, ssl.SSLError):
             return
 
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                conn = listener.accept()[0]
-            except OSError:
-                continue
-            held.append(conn)
-            threading.Thread(target=serve, args=(conn,), daemon=True).start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
+    with accepting(listener, serve, held=held):
         yield int(listener.getsockname()[1])
-    finally:
-        stop.set()
-        thread.join()
-        for conn in held:
-            conn.close()
-        listener.close()
